@@ -1,0 +1,98 @@
+/**
+ * Contract of the local KIS simulator (issue 4). Implemented in lib/simulator/; the session tests,
+ * the node tests, the demo and the benchmarks all drive it through this interface.
+ */
+
+export interface SimulatorCredentials {
+  readonly appKey: string;
+  readonly appSecret: string;
+}
+
+export interface SimulatorOptions {
+  /** Interface to bind; always loopback by default. */
+  readonly host?: string;
+  /** TCP port for both REST and WebSocket (0 = any free port, the default). */
+  readonly port?: number;
+  /** `paper` serves only the TRs the paper server has (H0STCNT0, H0STASP0, H0STCNI9). */
+  readonly mode?: 'real' | 'paper';
+  /** Seed of the deterministic market (default 1). */
+  readonly seed?: number;
+  /** Records per second per subscribed (TR, code) (default 2 for the demo). */
+  readonly rate?: number;
+  /** Per-code overrides of `rate`. */
+  readonly rates?: Readonly<Record<string, number>>;
+  /** `always` = market always open (demo default); `kst` = follow KST market hours (doc §8). */
+  readonly hours?: 'always' | 'kst';
+  /** Clock (epoch ms); injectable for tests. */
+  readonly now?: () => number;
+  /** Accepted app keys; default: the one demo credential pair (DEMO_APP_KEY / DEMO_APP_SECRET). */
+  readonly credentials?: readonly SimulatorCredentials[];
+  /** PINGPONG interval in ms (default 100 000, as observed on KIS). */
+  readonly pingIntervalMs?: number;
+  /** Close a session that has not echoed a PINGPONG within this many ms (default 100 000). */
+  readonly pingTimeoutMs?: number;
+  /** After an unclean close, keep the app key's slot occupied this long (OPSP8996 meanwhile). */
+  readonly slotHoldMs?: number;
+  /** Registrations per session (default 41). */
+  readonly maxRegistrations?: number;
+  /** Most records packed into one frame during bursts (default 8). */
+  readonly maxBatch?: number;
+}
+
+/** One request the simulator received on a WebSocket, for pacing and duplicate checks in tests. */
+export interface ReceivedRequest {
+  readonly at: number; // performance.now() ms
+  readonly sessionId: number;
+  readonly trType: string;
+  readonly trId: string;
+  readonly trKey: string;
+  /** msg_cd the simulator answered with. */
+  readonly answered: string;
+}
+
+export interface SimulatorStats {
+  /** WebSocket connections currently open (all app keys). */
+  readonly openSockets: number;
+  /** Open sockets per app key. */
+  readonly openSocketsByAppKey: Readonly<Record<string, number>>;
+  /** Approval keys issued so far. */
+  readonly approvalsIssued: number;
+  /** Data records sent so far, per (trId|code). */
+  readonly recordsSent: Readonly<Record<string, number>>;
+  readonly totalRecordsSent: number;
+  /** Every subscribe/unsubscribe request received, in order. */
+  readonly requests: readonly ReceivedRequest[];
+}
+
+/** Faults on demand, for the reliability tests (issue 4 "Faults on demand"). */
+export interface SimulatorFaults {
+  /** Drop every open socket: with a close frame (clean) or by destroying the TCP socket. */
+  dropAll(opts?: { clean?: boolean }): void;
+  /** Stop sending anything (data and PINGPONG) without closing: a half-open connection. */
+  goSilent(on: boolean): void;
+  /** Make the approval endpoint fail until cleared: HTTP 500, 403, or never answer (timeout). */
+  approval(mode: 'ok' | '500' | '403' | 'timeout'): void;
+  /** Hold an app key's slot for `ms` after its next unclean close (OPSP8996 meanwhile). */
+  holdSlot(ms: number): void;
+  /** Answer the next subscribe for (trId, trKey) — or any, if omitted — with this msg_cd. */
+  refuseNext(msgCd: string, match?: { trId?: string; trKey?: string }): void;
+  /** Send raw text to every open socket (malformed, oversized, unknown TR…). */
+  sendRaw(text: string): void;
+}
+
+export interface RunningSimulator {
+  /** REST base URL (approval key at POST {restUrl}/oauth2/Approval). */
+  readonly restUrl: string;
+  /** WebSocket URL (any path is accepted; clients use /tryitout). */
+  readonly wsUrl: string;
+  readonly port: number;
+  /** The demo credentials the simulator accepts (first entry of `credentials`). */
+  readonly appKey: string;
+  readonly appSecret: string;
+  readonly faults: SimulatorFaults;
+  stats(): SimulatorStats;
+  /** Change the per-(TR, code) rate while running. */
+  setRate(rate: number, code?: string): void;
+  /** Stop: close every socket with a close frame, stop timers, free the port. */
+  stop(): Promise<void>;
+}
