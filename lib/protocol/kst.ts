@@ -57,6 +57,19 @@ export function isoKst(date: string, time: string): string {
     time.slice(0, 2) + ':' + time.slice(2, 4) + ':' + time.slice(4, 6) + '+09:00';
 }
 
+/** `SS+09:00` for every second, and `HH:MM:` per minute of the day (built on first use). */
+const SECOND_SUFFIX: readonly string[] = Array.from({ length: 60 }, (_, sec) => pad2(sec) + '+09:00');
+const MINUTE_PART: (string | undefined)[] = new Array<string | undefined>(1440).fill(undefined);
+
+function minutePart(minuteOfDay: number): string {
+  let part = MINUTE_PART[minuteOfDay];
+  if (part === undefined) {
+    part = pad2(Math.floor(minuteOfDay / 60)) + ':' + pad2(minuteOfDay % 60) + ':';
+    MINUTE_PART[minuteOfDay] = part;
+  }
+  return part;
+}
+
 /**
  * Turns (date, time) pairs into timestamps, memoising the last day and the last second: at
  * market rates most records share both, so the hot path usually does two string compares.
@@ -64,7 +77,10 @@ export function isoKst(date: string, time: string): string {
 export class KstStamper {
   private lastDate = '';
   private lastMidnight = NaN;
-  private lastTime = '';
+  /** `YYYY-MM-DDT` of lastDate, so a new second costs two concatenations and no slicing. */
+  private lastDatePrefix = '';
+  /** null = nothing memoised (an empty time is a real input and must not match a reset). */
+  private lastTime: string | null = null;
   private lastIso: string | null = null;
   private lastEpoch: number | null = null;
   private arrivalDayStart = NaN;
@@ -78,7 +94,8 @@ export class KstStamper {
     if (date !== this.lastDate) {
       this.lastDate = date;
       this.lastMidnight = kstMidnight(date);
-      this.lastTime = '';
+      this.lastDatePrefix = date.slice(0, 4) + '-' + date.slice(4, 6) + '-' + date.slice(6, 8) + 'T';
+      this.lastTime = null;
     }
     if (time !== this.lastTime) {
       this.lastTime = time;
@@ -87,7 +104,9 @@ export class KstStamper {
         this.lastIso = null;
         this.lastEpoch = null;
       } else {
-        this.lastIso = isoKst(date, time);
+        // Same text as isoKst(date, time), from cached parts.
+        const second = tod / 1000;
+        this.lastIso = this.lastDatePrefix + minutePart(Math.floor(second / 60)) + SECOND_SUFFIX[second % 60]!;
         this.lastEpoch = this.lastMidnight + tod;
       }
     }

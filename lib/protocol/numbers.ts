@@ -39,13 +39,17 @@ export function parseNumeric(s: string, a: number, b: number): number | string |
   }
   const signLen = neg || s.charCodeAt(a) === 43 ? 1 : 0;
   if (b - a === signLen + (dot ? 1 : 0)) return NaN; // "-", ".", "-." : no digits at all
-  if (digits > FAST_DIGITS) return carefulNumeric(s.slice(a, b), dot);
+  // Past 10^22 the power of ten is no longer an exact double (e.g. 0.000…001 with 23+ decimals).
+  if (digits > FAST_DIGITS || fracDigits >= POW10.length) return carefulNumeric(s.slice(a, b), dot, digits);
   const v = fracDigits === 0 ? m : m / POW10[fracDigits]!;
-  return neg ? -v : v;
+  // No negative zero: "-0" and "-0.00" are 0, as in the compiled record parser.
+  return neg && v !== 0 ? -v : v;
 }
 
-function carefulNumeric(text: string, hasDot: boolean): number | string {
+function carefulNumeric(text: string, hasDot: boolean, digits: number): number | string {
   const n = Number(text);
+  // Up to 15 significant digits a double holds the value exactly enough to print it back.
+  if (digits <= FAST_DIGITS) return n === 0 ? 0 : n;
   if (!hasDot && Number.isSafeInteger(n)) return n;
   return text;
 }

@@ -68,7 +68,41 @@ export interface ParseOptions {
   readonly keys?: { get(trId: string): AesKey | undefined };
 }
 
-const PARSERS: ReadonlyMap<string, RecordParser> = new Map(TR_IDS.map((id) => [id, compileRecordParser(TR_TABLES[id])]));
+/** Everything the hot path needs per TR, compiled once. */
+interface TrEntry {
+  readonly trId: TrId;
+  readonly table: TrTable;
+  readonly parser: RecordParser;
+}
+
+const TR_ID_LENGTH = 8;
+/** A slot per TR from characters 2, 4, 6 and 7 of its id (see trSlot); checked for collisions at load. */
+const TR_SLOTS: readonly (TrEntry | undefined)[] = buildTrSlots();
+
+function trSlot(s: string, a: number): number {
+  return (s.charCodeAt(a + 2) * 7 + s.charCodeAt(a + 4) * 3 + s.charCodeAt(a + 6) * 5 + s.charCodeAt(a + 7)) & 127;
+}
+
+function buildTrSlots(): (TrEntry | undefined)[] {
+  const slots = new Array<TrEntry | undefined>(128).fill(undefined);
+  for (const trId of TR_IDS) {
+    if (trId.length !== TR_ID_LENGTH) throw new Error(`${trId}: TR ids are ${TR_ID_LENGTH} characters`);
+    const slot = trSlot(trId, 0);
+    if (slots[slot] !== undefined) throw new Error(`${trId} collides with ${slots[slot]?.trId} in the TR lookup`);
+    slots[slot] = { trId, table: TR_TABLES[trId], parser: compileRecordParser(TR_TABLES[trId]) };
+  }
+  return slots;
+}
+
+/**
+ * The TR of the id at `s[a, b)`, without slicing it out: the hot path then hands on our own
+ * (internalised) TR id string and skips a keyed lookup with a fresh string per frame.
+ */
+function lookupTr(s: string, a: number, b: number): TrEntry | undefined {
+  if (b - a !== TR_ID_LENGTH) return undefined;
+  const entry = TR_SLOTS[trSlot(s, a)];
+  return entry !== undefined && s.startsWith(entry.trId, a) ? entry : undefined;
+}
 const stamper = new KstStamper();
 const cursor: RecordCursor = { pos: 0, badField: -1, truncated: false };
 
@@ -95,10 +129,12 @@ function parseDataFrame(text: string, options: ParseOptions | undefined): DataFr
   const p3 = p2 < 0 ? -1 : text.indexOf('|', p2 + 1);
   if (p3 < 0) return fail('truncated', 'data frame has fewer than 4 "|"-separated parts');
   if (p1 !== 1) return fail('not-a-frame', 'encryption flag must be a single "0" or "1"');
-  const trId = text.slice(p1 + 1, p2);
-  const parser = PARSERS.get(trId);
-  if (parser === undefined) return fail('unknown-tr', `unknown TR id ${JSON.stringify(trId.slice(0, 16))}`, trId.slice(0, 16));
-  const table = TR_TABLES[trId as TrId];
+  const entry = lookupTr(text, p1 + 1, p2);
+  if (entry === undefined) {
+    const shown = text.slice(p1 + 1, Math.min(p2, p1 + 17));
+    return fail('unknown-tr', `unknown TR id ${JSON.stringify(shown)}`, shown);
+  }
+  const { trId, table, parser } = entry;
   const count = parseCount(text, p2 + 1, p3);
   if (count < 1) return fail('bad-count', `${trId}: record count ${JSON.stringify(text.slice(p2 + 1, Math.min(p3, p2 + 9)))} is not a positive number`, trId);
   const encrypted = c1(text);
@@ -115,7 +151,7 @@ function parseDataFrame(text: string, options: ParseOptions | undefined): DataFr
     start = 0;
   }
   const now = options?.now ?? Date.now();
-  return parseRecords(s, start, trId as TrId, table, parser, count, encrypted, now);
+  return parseRecords(s, start, trId, table, parser, count, encrypted, now);
 }
 
 function c1(text: string): boolean {
@@ -137,15 +173,18 @@ function parseRecords(
   s: string, start: number, trId: TrId, table: TrTable, parser: RecordParser, count: number, encrypted: boolean, now: number,
 ): DataFrame | FrameError {
   const known = table.fields.length;
+  // COUNT × known fields need at least that many minus one `^`: a shorter payload (or a junk
+  // COUNT such as 999999) is a layout error, found without allocating COUNT slots.
+  if (s.length - start < count * known - 1) return layoutOrError(s, start, trId, table, parser, count, encrypted, now);
   const records: KisRecord[] = new Array<KisRecord>(count);
   let p = start;
   // Fast path: exactly COUNT × known fields, one pass.
   for (let i = 0; i < count; i++) {
     const rec = parser(s, p, cursor, stamper, now);
-    if (rec === null) {
-      if (cursor.truncated) return layoutOrError(s, start, trId, table, parser, count, encrypted, now);
-      return badValue(trId, table, i, cursor.badField);
-    }
+    // Any failure takes the slow path: with appended fields, record 2 onwards starts at the
+    // wrong offset here, so a "bad value" may only be a shifted layout. The slow path counts
+    // the fields first and reports field-count or bad-value for the real layout.
+    if (rec === null) return layoutOrError(s, start, trId, table, parser, count, encrypted, now);
     records[i] = rec;
     p = cursor.pos;
   }
@@ -246,8 +285,12 @@ export class FrameParser {
     this.keys.clear();
   }
 
+  /** Reused for every frame: the hot path allocates no options object. */
+  private readonly options: { keys: Map<string, AesKey>; now: number } = { keys: this.keys, now: 0 };
+
   parse(text: string, now?: number): ParsedFrame {
-    const frame = parseFrame(text, now === undefined ? { keys: this.keys } : { keys: this.keys, now });
+    this.options.now = now ?? Date.now();
+    const frame = parseFrame(text, this.options);
     if (frame.type === 'data' && frame.fieldsPerRecord !== frame.table.fields.length && this.layouts.get(frame.trId) !== frame.fieldsPerRecord) {
       this.layouts.set(frame.trId, frame.fieldsPerRecord);
       this.onLayoutChange?.(frame.trId, frame.table.fields.length, frame.fieldsPerRecord);

@@ -47,8 +47,8 @@ export function compileRecordParser(table: TrTable): RecordParser {
     const last = i === n - 1;
     // After a field, p must sit on its '^' (or, for the record's last field, at the end).
     const end = last
-      ? `if (p < len && c !== 94) { cur.badField = ${i}; return null; }`
-      : `if (c !== 94) { if (p >= len) cur.truncated = true; cur.badField = ${i}; return null; }`;
+      ? `if (p < len && c !== 94) { cur.truncated = false; cur.badField = ${i}; return null; }`
+      : `if (c !== 94) { cur.truncated = p >= len; cur.badField = ${i}; return null; }`;
     if (isNumericType(field.type)) {
       lines.push(
         `st = p; c = s.charCodeAt(p); m = 0; k = 0; neg = c === 45; if (neg) { p++; c = s.charCodeAt(p); }`,
@@ -56,7 +56,7 @@ export function compileRecordParser(table: TrTable): RecordParser {
         `if (c === 46) { p++; c = s.charCodeAt(p); k = p; while (c >= 48 && c <= 57) { m = m * 10 + (c - 48); p++; c = s.charCodeAt(p); } k = p - k; }`,
         `if ((c === 94 || p >= len) && d + k > 0 && d + k <= 15) { v = k === 0 ? m : m / P[k]; if (neg && v !== 0) v = -v; }`,
         `else if (p === st && (c === 94 || p >= len)) v = null;`,
-        `else { p = s.indexOf('^', st); if (p < 0) p = len; c = p < len ? 94 : NaN; v = N(s, st, p); if (v !== v) { cur.badField = ${i}; return null; } }`,
+        `else { p = s.indexOf('^', st); if (p < 0) p = len; c = p < len ? 94 : NaN; v = N(s, st, p); if (v !== v) { cur.truncated = false; cur.badField = ${i}; return null; } }`,
         `var v${i} = v;`,
       );
     } else {
@@ -64,7 +64,7 @@ export function compileRecordParser(table: TrTable): RecordParser {
     }
     lines.push(end, 'p++;');
   });
-  lines.push('cur.pos = p; cur.badField = -1;');
+  lines.push('cur.pos = p; cur.badField = -1; cur.truncated = false;');
   const timeIdx = fields.findIndex((fd) => fd.name === table.timeField);
   if (timeIdx < 0) throw new Error(`${table.trId}: time field ${table.timeField} missing`);
   if (table.dateField !== null) {
