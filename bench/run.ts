@@ -30,6 +30,7 @@ interface BenchmarkEntry {
 
 const BENCHMARKS: readonly BenchmarkEntry[] = [
   { name: 'parse', load: async () => (await import('./parse.js')).benchmark },
+  { name: 'e2e-throughput', load: async () => (await import('./e2e-throughput.js')).benchmark },
 ];
 
 export function machineLine(): string {

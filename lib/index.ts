@@ -3,3 +3,5 @@
  * The simulator (`startSimulator`) and the session (`KisSession`) are exported here as well.
  */
 export * from './protocol';
+export * from './session';
+export * from './simulator';

@@ -10,3 +10,4 @@ export * from './numbers';
 export * from './record-parser';
 export * from './parse-frame';
 export * from './stock-codes';
+export * from './market-hours';

@@ -39,6 +39,12 @@ export interface KisSessionOptions {
   /** Connection is declared dead when nothing (data or PINGPONG) arrived for this long (default 300 000 ms). */
   readonly idleTimeoutMs?: number;
   readonly reconnect?: ReconnectOptions;
+  /**
+   * Which KIS server this is, for refusing TRs it does not serve before KIS sees them
+   * (paper serves only H0STCNT0, H0STASP0, H0STCNI9; doc §9.9). Default: inferred from the
+   * wsUrl port (21000 real, 31000 paper); any other URL (the simulator) is not checked client-side.
+   */
+  readonly server?: 'real' | 'paper';
   /** Diagnostics sink. Texts never contain the app key, app secret or approval key. */
   readonly log?: (level: 'debug' | 'info' | 'warn' | 'error', text: string) => void;
 }
@@ -78,3 +84,37 @@ export interface SubscriptionHandle {
   /** Remove this sink; the wire registration goes when its last sink goes. Idempotent. */
   unsubscribe(): void;
 }
+
+/** Defaults of `ReconnectOptions` (doc §6.5). */
+export const RECONNECT_DEFAULTS: Readonly<Required<ReconnectOptions>> = Object.freeze({
+  initialDelayMs: 1000,
+  maxDelayMs: 60_000,
+  maxRetries: 0,
+  jitter: 0.2,
+  inUseDelayMs: 30_000,
+});
+
+/** Defaults of the numeric `KisSessionOptions`. */
+export const SESSION_DEFAULTS = Object.freeze({
+  custType: 'P' as CustType,
+  /** Server limit per session (doc §6.1). */
+  maxRegistrations: 41,
+  /** ≥ 100 ms between subscription requests, as the official samples do (doc §6.3). */
+  pacingMs: 100,
+  ackTimeoutMs: 5000,
+  approvalTimeoutMs: 10_000,
+  /** ~3 × the observed ~100 s PINGPONG interval would be 300 s (doc §6.5). */
+  idleTimeoutMs: 300_000,
+});
+
+/** Codes of `SubscriptionError` that come from this client rather than from KIS. */
+export const CLIENT_ERROR_CODES = Object.freeze({
+  LIMIT: 'LIMIT',
+  ACK_TIMEOUT: 'ACK_TIMEOUT',
+  BAD_CODE: 'BAD_CODE',
+  NOT_ON_SERVER: 'NOT_ON_SERVER',
+  /** The TR id is not one this package knows. */
+  UNKNOWN_TR: 'UNKNOWN_TR',
+  /** subscribe() on a session that was stopped. */
+  SESSION_CLOSED: 'SESSION_CLOSED',
+} as const);

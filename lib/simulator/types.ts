@@ -35,8 +35,21 @@ export interface SimulatorOptions {
   readonly slotHoldMs?: number;
   /** Registrations per session (default 41). */
   readonly maxRegistrations?: number;
-  /** Most records packed into one frame during bursts (default 8). */
+  /** Most records packed into one frame during bursts (default 8, at most 999). */
   readonly maxBatch?: number;
+  /**
+   * Called after every data frame is handed to the socket, with performance.now() ms, so in-process
+   * benchmarks can measure latency and loss. Keep it cheap: it runs on the simulator's hot path.
+   */
+  readonly onFrameSent?: (trId: string, code: string, count: number, atMs: number) => void;
+  /** Mean interval of the simulated fills on a 체결통보 subscription (default 15 000 ms; 0 = only on demand). */
+  readonly noticeIntervalMs?: number;
+  /** Also count a WebSocket ping/pong control frame as the PINGPONG answer (default false: text echo only). */
+  readonly acceptControlPong?: boolean;
+  /** Skip (and count) data for a socket whose send buffer holds more than this (default 4 MiB). */
+  readonly maxBufferedBytes?: number;
+  /** Scheduler period in ms (default 10). */
+  readonly tickMs?: number;
 }
 
 /** One request the simulator received on a WebSocket, for pacing and duplicate checks in tests. */
@@ -60,6 +73,10 @@ export interface SimulatorStats {
   /** Data records sent so far, per (trId|code). */
   readonly recordsSent: Readonly<Record<string, number>>;
   readonly totalRecordsSent: number;
+  /** Data frames sent so far. */
+  readonly framesSent: number;
+  /** Records not sent because a socket's send buffer was over `maxBufferedBytes` (backpressure). */
+  readonly recordsSkipped: number;
   /** Every subscribe/unsubscribe request received, in order. */
   readonly requests: readonly ReceivedRequest[];
 }
@@ -91,6 +108,11 @@ export interface RunningSimulator {
   readonly appSecret: string;
   readonly faults: SimulatorFaults;
   stats(): SimulatorStats;
+  /**
+   * Send one simulated fill (체결통보, encrypted) to every session subscribed to H0STCNI0/H0STCNI9
+   * (only those whose tr_key is `htsId`, if given). Returns the number of frames sent.
+   */
+  emitNotice(htsId?: string): number;
   /** Change the per-(TR, code) rate while running. */
   setRate(rate: number, code?: string): void;
   /** Stop: close every socket with a close frame, stop timers, free the port. */

@@ -1,0 +1,36 @@
+import type { FieldDef } from '../protocol/field-def';
+
+/** Where the value of one field comes from, given the generator's context. */
+export type FieldSource<C> = (c: C) => string | number;
+
+/**
+ * Compile a record builder for a TR's field list (lib/protocol TR_TABLES, the only copy of the
+ * layout): the value getters are looked up by field name once, so a record costs one getter call
+ * and one concatenation per field. A field without a source fails at load, not on the wire.
+ */
+export function compileRecordBuilder<C>(fields: readonly FieldDef[], sources: Readonly<Record<string, FieldSource<C>>>, what: string): (c: C) => string {
+  const getters: FieldSource<C>[] = fields.map((field) => {
+    const source = sources[field.name];
+    if (source === undefined) throw new Error(`simulator: no value source for ${what} field ${field.name}`);
+    return source;
+  });
+  const n = getters.length;
+  const first = getters[0]!;
+  return (c: C): string => {
+    let s = '' + first(c);
+    for (let i = 1; i < n; i++) s += '^' + getters[i]!(c);
+    return s;
+  };
+}
+
+/** Two decimals, as KIS sends rates and averages. */
+export function fix2(x: number): string {
+  return (Math.round(x * 100) / 100).toFixed(2);
+}
+
+/** KIS 부호: 1 상한, 2 상승, 3 보합, 4 하한, 5 하락 (doc §5.6). */
+export function signCode(delta: number, atUpperLimit = false, atLowerLimit = false): string {
+  if (atUpperLimit) return '1';
+  if (atLowerLimit) return '4';
+  return delta > 0 ? '2' : delta < 0 ? '5' : '3';
+}

@@ -1,0 +1,308 @@
+/**
+ * kis-config: owns the KIS session of one app key (MQTT-broker model, conventions §2).
+ * - The session comes from the pool (one per app key in the runtime, so two config nodes with the
+ *   same key share it instead of fighting into OPSP8996); with server 'simulator' the embedded
+ *   simulator is started first and its URLs and demo credentials are used.
+ * - Connects when the first data node registers; a restart of users (removed=false) keeps it; it
+ *   goes when the last user is removed or the config node closes.
+ * - Fans the session state out to every user, which turns it into its badge.
+ * Secrets stay in `credentials` and the session options: every text from below is redacted.
+ */
+import type { Node, NodeAPI, NodeStatus } from 'node-red';
+import { venueOf, type Exchange } from '../lib/protocol/exchange';
+import type { TrId } from '../lib/protocol/tr-tables';
+import { redactSecrets } from '../lib/session/approval';
+import { KIS_SERVERS, type ServerChoice } from '../lib/session/servers';
+import type { KisSessionOptions, RecordSink, SessionState, SubscriptionHandle } from '../lib/session/types';
+import type { RunningSimulator } from '../lib/simulator/types';
+import { marketClockOf } from './market-clock';
+import { acquire, acquireSimulator, release, releaseSimulator, type SessionPort } from './session-port';
+import { statusFor } from './status';
+import type { KisConfigDef, KisConfigNode, KisCredentials, MarketClock, SessionUser, UserFacts } from './types';
+
+/** How often the market-clock part of the badges is refreshed while connected. */
+const CLOCK_REFRESH_MS = 30_000;
+
+type Settings = Record<string, unknown>;
+
+function num(value: unknown, fallback: number): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isFinite(n) && n >= 0 ? n : fallback;
+}
+
+function isServer(value: unknown): value is ServerChoice {
+  return value === 'simulator' || value === 'real' || value === 'paper' || value === 'custom';
+}
+
+class ConfigRuntime {
+  readonly users: Record<string, Node> = {};
+  private readonly members = new Map<string, SessionUser>();
+  private readonly server: ServerChoice;
+  private session: SessionPort | null = null;
+  private simulator: RunningSimulator | null = null;
+  private state: SessionState = { state: 'idle' };
+  private closed = false;
+  /** After a user restarts (removed=false) keep the session while it has no users; cleared by a removal. */
+  private holdEmpty = false;
+  /** Open/close steps run one after another; each decides from the state at the time it runs. */
+  private chain: Promise<void> = Promise.resolve();
+  private clockTimer: NodeJS.Timeout | null = null;
+  private readonly secrets: string[] = [];
+
+  constructor(
+    private readonly RED: NodeAPI,
+    private readonly node: KisConfigNode,
+    private readonly def: KisConfigDef,
+  ) {
+    this.server = isServer(def.server) ? def.server : 'simulator';
+    const creds: KisCredentials = node.credentials ?? {};
+    for (const s of [creds.appKey, creds.appSecret]) if (typeof s === 'string' && s !== '') this.secrets.push(s);
+    this.onState = this.onState.bind(this);
+    this.refreshClock = this.refreshClock.bind(this);
+  }
+
+  private get settings(): Settings {
+    return this.RED.settings as unknown as Settings;
+  }
+
+  // ---- what the data nodes call (installed on the node object) ----
+
+  register(user: SessionUser): void {
+    if (this.closed) return;
+    this.users[user.node.id] = user.node;
+    this.members.set(user.node.id, user);
+    user.onSessionState(this.state);
+    if (this.session !== null) user.onSessionReady();
+    else this.reconcile();
+  }
+
+  deregister(user: SessionUser, removed: boolean, done: () => void): void {
+    if (this.members.get(user.node.id) === user) {
+      this.members.delete(user.node.id);
+      delete this.users[user.node.id];
+    }
+    if (this.closed) return done();
+    if (this.members.size === 0) this.holdEmpty = !removed;
+    if (removed && this.members.size === 0) {
+      this.reconcile();
+      this.chain.then(done, done);
+      return;
+    }
+    done();
+  }
+
+  subscribe(trId: TrId, code: string, sink: RecordSink): SubscriptionHandle | null {
+    return this.session !== null ? this.session.subscribe(trId, code, sink) : null;
+  }
+
+  sessionState(): SessionState {
+    return this.state;
+  }
+
+  sessionReady(): boolean {
+    return this.session !== null;
+  }
+
+  marketClock(exchange: Exchange): MarketClock | null {
+    // The embedded simulator's market is always open; a clock would only confuse the demo.
+    if (this.server === 'simulator' || this.settings.kisConfigMarketClock === false) return null;
+    const clock = this.settings.kisConfigClock;
+    const now = typeof clock === 'function' ? (clock as () => number)() : Date.now();
+    return marketClockOf(venueOf(exchange), now);
+  }
+
+  text(key: string, params?: Record<string, string | number>): string {
+    return this.redact(this.RED._(key, params));
+  }
+
+  statusFor(state: SessionState, facts: UserFacts): NodeStatus {
+    const status = statusFor(state, facts, state.state === 'connected' ? this.marketClock(facts.exchange) : null, (k, p) => this.text(k, p));
+    return status.text !== undefined ? { ...status, text: this.redact(String(status.text)) } : status;
+  }
+
+  redact(text: string): string {
+    return this.secrets.length === 0 ? text : redactSecrets(text, this.secrets);
+  }
+
+  close(removed: boolean, done: () => void): void {
+    this.closed = true;
+    this.members.clear();
+    this.reconcile();
+    this.chain.then(done, done);
+    void removed;
+  }
+
+  // ---- session lifecycle ----
+
+  private wanted(): boolean {
+    return !this.closed && (this.members.size > 0 || this.holdEmpty);
+  }
+
+  private reconcile(): void {
+    this.chain = this.chain.then(async () => {
+      if (this.wanted() && this.session === null) await this.open();
+      else if (!this.wanted() && this.session !== null) await this.shut();
+    });
+  }
+
+  private async open(): Promise<void> {
+    let options: KisSessionOptions;
+    try {
+      options = await this.sessionOptions();
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    if (!this.wanted()) {
+      await this.dropSimulator();
+      return;
+    }
+    let session: SessionPort;
+    try {
+      session = acquire(options, this.node.id);
+    } catch (err) {
+      await this.dropSimulator();
+      this.fail(err);
+      return;
+    }
+    this.session = session;
+    session.on('state', this.onState);
+    this.onState(session.state);
+    for (const user of [...this.members.values()]) user.onSessionReady();
+  }
+
+  private async shut(): Promise<void> {
+    const session = this.session;
+    this.session = null;
+    this.stopClock();
+    if (session !== null) {
+      session.off('state', this.onState);
+      try {
+        await release(this.node.id);
+      } catch (err) {
+        this.node.warn(this.describe(err));
+      }
+    }
+    await this.dropSimulator();
+    this.state = { state: 'idle' };
+  }
+
+  private async dropSimulator(): Promise<void> {
+    const sim = this.simulator;
+    this.simulator = null;
+    if (sim !== null) await releaseSimulator(sim).catch((err: unknown) => this.node.warn(this.describe(err)));
+  }
+
+  private async sessionOptions(): Promise<KisSessionOptions> {
+    const def = this.def;
+    const creds: KisCredentials = this.node.credentials ?? {};
+    let appKey = creds.appKey ?? '';
+    let appSecret = creds.appSecret ?? '';
+    let restUrl: string;
+    let wsUrl: string;
+    if (this.server === 'simulator') {
+      const sim = await acquireSimulator();
+      this.simulator = sim;
+      ({ restUrl, wsUrl, appKey, appSecret } = sim);
+    } else if (this.server === 'custom') {
+      restUrl = (def.restUrl ?? '').trim();
+      wsUrl = (def.wsUrl ?? '').trim();
+      if (restUrl === '' || wsUrl === '') throw new Error(this.text('kis-config.errors.missing-urls'));
+    } else {
+      ({ restUrl, wsUrl } = KIS_SERVERS[this.server]);
+    }
+    if (appKey === '' || appSecret === '') throw new Error(this.text('kis-config.errors.missing-credentials'));
+    const s = this.settings;
+    const optional = <T>(key: string): T | undefined => (s[key] === undefined ? undefined : (s[key] as T));
+    return {
+      appKey,
+      appSecret,
+      restUrl,
+      wsUrl,
+      custType: def.custType === 'B' ? 'B' : 'P',
+      server: this.server === 'real' || this.server === 'paper' ? this.server : undefined,
+      pacingMs: num(def.pacingMs, 100),
+      ackTimeoutMs: optional<number>('kisConfigAckTimeoutMs'),
+      approvalTimeoutMs: optional<number>('kisConfigApprovalTimeoutMs'),
+      idleTimeoutMs: optional<number>('kisConfigIdleTimeoutMs'),
+      reconnect: {
+        initialDelayMs: num(def.reconnectInitialMs, 1000),
+        maxDelayMs: num(def.reconnectMaxMs, 60_000),
+        maxRetries: num(def.maxRetries, 0),
+        jitter: optional<number>('kisConfigJitter'),
+        inUseDelayMs: optional<number>('kisConfigInUseDelayMs'),
+      },
+      log: (level, text) => this.log(level, text),
+    };
+  }
+
+  private log(level: 'debug' | 'info' | 'warn' | 'error', text: string): void {
+    const safe = this.redact(text);
+    if (level === 'debug') this.node.debug(safe);
+    else if (level === 'info') this.node.log(safe);
+    else this.node.warn(safe);
+  }
+
+  // ---- state fan-out ----
+
+  private onState(state: SessionState): void {
+    const previous = this.state.state;
+    this.state = state;
+    if (state.state !== previous) this.logTransition(state);
+    if (state.state === 'connected') this.startClock();
+    else this.stopClock();
+    for (const user of [...this.members.values()]) user.onSessionState(state);
+  }
+
+  /** One log line per change of state kind, never per retry. */
+  private logTransition(state: SessionState): void {
+    if (state.state === 'connected') this.node.log(this.text('kis-config.log.connected'));
+    else if (state.state === 'reconnecting') this.node.warn(this.text('kis-config.log.reconnecting', { reason: this.redact(state.code !== undefined ? `${state.code} ${state.reason}` : state.reason) }));
+    else if (state.state === 'failed') this.node.warn(this.text('kis-config.log.failed', { reason: this.redact(state.code !== undefined ? `${state.code} ${state.reason}` : state.reason) }));
+  }
+
+  private fail(err: unknown): void {
+    const reason = this.describe(err);
+    this.onState({ state: 'failed', reason });
+  }
+
+  private describe(err: unknown): string {
+    return this.redact(err instanceof Error ? err.message : String(err));
+  }
+
+  private startClock(): void {
+    if (this.clockTimer !== null || this.marketClock('UN') === null) return;
+    this.clockTimer = setInterval(this.refreshClock, CLOCK_REFRESH_MS);
+    this.clockTimer.unref();
+  }
+
+  private stopClock(): void {
+    if (this.clockTimer !== null) clearInterval(this.clockTimer);
+    this.clockTimer = null;
+  }
+
+  private refreshClock(): void {
+    for (const user of [...this.members.values()]) user.onSessionState(this.state);
+  }
+}
+
+export = function (RED: NodeAPI): void {
+  function KisConfig(this: KisConfigNode, def: KisConfigDef): void {
+    RED.nodes.createNode(this, def);
+    const runtime = new ConfigRuntime(RED, this, def);
+    this.users = runtime.users;
+    this.register = (user) => runtime.register(user);
+    this.deregister = (user, removed, done) => runtime.deregister(user, removed, done);
+    this.subscribe = (trId, code, sink) => runtime.subscribe(trId, code, sink);
+    this.sessionState = () => runtime.sessionState();
+    this.sessionReady = () => runtime.sessionReady();
+    this.marketClock = (exchange) => runtime.marketClock(exchange);
+    this.text = (key, params) => runtime.text(key, params);
+    this.statusFor = (state, facts) => runtime.statusFor(state, facts);
+    this.redact = (text) => runtime.redact(text);
+    this.on('close', (removed: boolean, done: () => void) => runtime.close(removed, done));
+  }
+  RED.nodes.registerType<KisConfigNode, KisConfigDef, unknown, KisCredentials>('kis-config', KisConfig, {
+    credentials: { appKey: { type: 'password' }, appSecret: { type: 'password' } },
+  });
+};

@@ -1,0 +1,47 @@
+/**
+ * The status badge of a data node, from the session state and the node's own facts. Pure, so it is
+ * unit-tested without a runtime. Fixed states use core keys (translated in the editor); texts with
+ * parameters are translated here, on the runtime side, through `t` (RED._ of kis-config).
+ */
+import type { NodeStatus } from 'node-red';
+import { opspInfo } from '../lib/protocol/opsp';
+import type { SessionState } from '../lib/session/types';
+import type { MarketClock, UserFacts } from './types';
+
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+/** A short meaning for a refusal code: the catalog's short text, else KIS's own English meaning. */
+export function shortMeaning(code: string, t: Translate): string {
+  const key = `kis-config.opsp.${code}`;
+  const text = t(key);
+  return text !== key ? text : opspInfo(code).en;
+}
+
+export function statusFor(state: SessionState, facts: UserFacts, clock: MarketClock | null, t: Translate): NodeStatus {
+  if (facts.problem !== null) return { fill: 'red', shape: 'ring', text: facts.problem };
+  switch (state.state) {
+    case 'idle':
+    case 'closed':
+      return { fill: 'grey', shape: 'ring', text: 'node-red:common.status.disconnected' };
+    case 'connecting':
+      return { fill: 'yellow', shape: 'ring', text: 'node-red:common.status.connecting' };
+    case 'reconnecting':
+      return {
+        fill: 'yellow',
+        shape: 'ring',
+        text: t('kis-config.status.reconnecting', { retry: state.retry, max: state.maxRetries > 0 ? state.maxRetries : '∞' }),
+      };
+    case 'failed':
+      return {
+        fill: 'red',
+        shape: 'ring',
+        text: state.code !== undefined ? `${state.code} ${shortMeaning(state.code, t)}` : t('kis-config.status.failed', { reason: state.reason }),
+      };
+    case 'connected':
+      if (facts.refused !== null) return { fill: 'red', shape: 'ring', text: `${facts.refused.code} ${shortMeaning(facts.refused.code, t)}` };
+      if (clock !== null && !clock.open) {
+        return { fill: 'blue', shape: 'ring', text: clock.opensAt !== null ? t('kis-config.status.closed-opens', { time: clock.opensAt }) : t('kis-config.status.closed') };
+      }
+      return { fill: 'green', shape: 'dot', text: t('kis-config.status.connected', { n: facts.codes }) };
+  }
+}

@@ -1,0 +1,143 @@
+// Fills the generated parts of dist/nodes from the compiled protocol tables (one source of truth):
+// - help (dist/nodes/locales/<lang>/kis-*.html): <!-- KIS_FIELDS:tick|quote -->, <!-- KIS_COMPACT:tick|quote -->,
+//   <!-- KIS_ERRORS --> become tables of fields / OPSP codes in that language;
+// - editor (dist/nodes/kis-tick.html, kis-quote.html): the KIS_EDITOR_SHARED marker becomes the protocol
+//   data the dialog needs (known names, the code check, TR ids, the limit) and nodes/editor/market-data-editor.js;
+// - docs/fields.md: the same field tables for the README.
+// Called by scripts/build-assets.js after it copied the assets; needs `tsc` to have run.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+const dist = path.join(root, 'dist');
+const protocol = require(path.join(dist, 'lib', 'protocol'));
+const { compactFieldNames } = require(path.join(dist, 'nodes', 'payload.js'));
+const { SESSION_DEFAULTS, CLIENT_ERROR_CODES } = require(path.join(dist, 'lib', 'session', 'types.js'));
+
+const KINDS = ['tick', 'quote'];
+const VENUES = ['UN', 'KRX', 'NXT'];
+
+function esc(s) {
+  return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Rows of one kind's merged field table: index, name per venue, definitions. */
+function fieldRows(kind) {
+  const tables = VENUES.map((v) => protocol.TR_TABLES[protocol.trIdFor(kind, v)]);
+  const n = Math.max(...tables.map((t) => t.fields.length));
+  const rows = [];
+  for (let i = 0; i < n; i++) {
+    const defs = tables.map((t) => t.fields[i]);
+    const main = defs.find((d) => d !== undefined);
+    const names = new Set(defs.filter(Boolean).map((d) => d.name));
+    const onlyIn = VENUES.filter((v, j) => defs[j] !== undefined);
+    let note = '';
+    if (names.size > 1) note = VENUES.map((v, j) => (defs[j] ? `${v}: ${defs[j].name}` : null)).filter(Boolean).join(', ');
+    else if (onlyIn.length < VENUES.length) note = onlyIn.join(', ');
+    rows.push({ i, def: main, name: defs[0] ? defs[0].name : main.name, note });
+  }
+  return rows;
+}
+
+const TEXT = {
+  'en-US': { name: 'field', meaning: 'meaning', ko: '한글명', type: 'type', only: 'only', code: 'code', what: 'meaning' },
+  ko: { name: '필드', meaning: '설명', ko: '한글명', type: '형식', only: '에만 있음', code: '코드', what: '의미' },
+};
+
+/** JS type of a field type as it arrives in msg.payload. */
+function jsType(type) {
+  return protocol.isNumericType(type) ? 'number' : 'string';
+}
+
+function fieldTable(kind, lang) {
+  const tx = TEXT[lang];
+  const head = lang === 'ko'
+    ? `<tr><th>#</th><th>${tx.name}</th><th>${tx.ko}</th><th>${tx.type}</th></tr>`
+    : `<tr><th>#</th><th>${tx.name}</th><th>${tx.ko}</th><th>${tx.meaning}</th><th>${tx.type}</th></tr>`;
+  const body = fieldRows(kind).map((r) => {
+    const note = r.note ? ` <small>(${esc(r.note)}${r.note.includes(':') ? '' : ' ' + tx.only})</small>` : '';
+    const cells = lang === 'ko'
+      ? [r.i, `<code>${esc(r.name)}</code>${note}`, esc(r.def.ko), `${jsType(r.def.type)} <small>${r.def.type}</small>`]
+      : [r.i, `<code>${esc(r.name)}</code>${note}`, esc(r.def.ko), esc(r.def.en), `${jsType(r.def.type)} <small>${r.def.type}</small>`];
+    return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+  });
+  const stamps = lang === 'ko'
+    ? ['<tr><td></td><td><code>timestamp</code></td><td>시각 (ISO, KST)</td><td>string</td></tr>', '<tr><td></td><td><code>epochMs</code></td><td>시각 (epoch ms)</td><td>number</td></tr>']
+    : ['<tr><td></td><td><code>timestamp</code></td><td></td><td>record time, ISO 8601 in KST</td><td>string</td></tr>', '<tr><td></td><td><code>epochMs</code></td><td></td><td>record time in epoch ms</td><td>number</td></tr>'];
+  return `<table class="kis-fields">\n${head}\n${body.join('\n')}\n${stamps.join('\n')}\n</table>`;
+}
+
+function compactList(kind) {
+  return compactFieldNames(kind).map((n) => `<code>${n}</code>`).join(', ');
+}
+
+function errorTable(lang) {
+  const tx = TEXT[lang];
+  const codes = protocol.OPSP_CODES.filter((c) => c.severity !== 'ok');
+  const rows = codes.map((c) => `<tr><td><code>${c.code}</code></td><td>${esc(lang === 'ko' ? c.ko : c.en)}</td></tr>`);
+  return `<table class="kis-errors">\n<tr><th>${tx.code}</th><th>${tx.what}</th></tr>\n${rows.join('\n')}\n</table>\n<p>${Object.keys(CLIENT_ERROR_CODES).map((k) => `<code>${k}</code>`).join(', ')}</p>`;
+}
+
+function fillHelp(file, lang) {
+  let html = fs.readFileSync(file, 'utf8');
+  html = html.replace(/<!-- KIS_FIELDS:(tick|quote) -->/g, (_, kind) => fieldTable(kind, lang));
+  html = html.replace(/<!-- KIS_COMPACT:(tick|quote) -->/g, (_, kind) => compactList(kind));
+  html = html.replace(/<!-- KIS_ERRORS -->/g, () => errorTable(lang));
+  html = html.replace(/<!-- KIS_TRS:(tick|quote) -->/g, (_, kind) =>
+    protocol.EXCHANGES.map((x) => `<code>${x}</code> → <code>${protocol.trIdFor(kind, x)}</code>`).join(', '));
+  fs.writeFileSync(file, html);
+}
+
+/** What the dialog needs from the protocol core, serialised from the compiled code itself. */
+function editorData() {
+  const stocks = {};
+  for (const s of protocol.KNOWN_STOCKS) stocks[s.code] = { name: s.name, nameEn: s.nameEn };
+  const trIds = {};
+  for (const kind of KINDS) {
+    trIds[kind] = {};
+    for (const x of protocol.EXCHANGES) trIds[kind][x] = protocol.trIdFor(kind, x);
+  }
+  return [
+    'var KIS_EDITOR_DATA = {',
+    `  stocks: ${JSON.stringify(stocks)},`,
+    `  trIds: ${JSON.stringify(trIds)},`,
+    `  maxRegistrations: ${SESSION_DEFAULTS.maxRegistrations},`,
+    `  isValidStockCode: ${protocol.isValidStockCode.toString()},`,
+    `  splitCodes: ${protocol.splitCodes.toString()}`,
+    '};',
+  ].join('\n');
+}
+
+function fillEditor(file) {
+  const shared = fs.readFileSync(path.join(root, 'nodes', 'editor', 'market-data-editor.js'), 'utf8');
+  let html = fs.readFileSync(file, 'utf8');
+  html = html.replace(/\/\* KIS_EDITOR_SHARED[^*]*\*\//, () => `${editorData()}\n${shared}`);
+  fs.writeFileSync(file, html);
+}
+
+function fieldsMarkdown() {
+  const out = ['# Fields of msg.payload', '', 'Generated by scripts/gen-docs.js from lib/protocol (do not edit).', ''];
+  for (const kind of KINDS) {
+    out.push(`## ${kind === 'tick' ? 'kis-tick (체결)' : 'kis-quote (호가)'}: ${VENUES.map((v) => protocol.trIdFor(kind, v)).join(', ')}`, '');
+    out.push('| # | field | 한글명 | meaning | type |', '|---|---|---|---|---|');
+    for (const r of fieldRows(kind)) {
+      out.push(`| ${r.i} | \`${r.name}\`${r.note ? ` (${r.note})` : ''} | ${r.def.ko} | ${r.def.en.replace(/\|/g, '\\|')} | ${jsType(r.def.type)} (${r.def.type}) |`);
+    }
+    out.push('', `Compact payload: ${compactFieldNames(kind).map((n) => `\`${n}\``).join(', ')}.`, '');
+  }
+  return out.join('\n');
+}
+
+const nodesOut = path.join(dist, 'nodes');
+for (const lang of ['en-US', 'ko']) {
+  for (const node of ['kis-config', 'kis-tick', 'kis-quote']) {
+    const file = path.join(nodesOut, 'locales', lang, `${node}.html`);
+    if (fs.existsSync(file)) fillHelp(file, lang);
+  }
+}
+for (const node of ['kis-tick', 'kis-quote']) {
+  const file = path.join(nodesOut, `${node}.html`);
+  if (fs.existsSync(file)) fillEditor(file);
+}
+fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
+fs.writeFileSync(path.join(root, 'docs', 'fields.md'), fieldsMarkdown());

@@ -1,0 +1,219 @@
+/**
+ * `npm start` end to end: scripts/demo.js on a free port with a throwaway user dir, then Debian's chromium
+ * on the dashboard it prints. The ladder shows 10 levels a side with asks above bids, the values move, the
+ * code selector switches the stock; a second start reuses the first one's files; stopping leaves nothing.
+ */
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { artifactsDir, launchBrowser, openPage, screenshot, type TrackedPage } from '../helpers/browser';
+import { repoRoot } from '../helpers/node-red-process';
+
+const demoScript = path.join(repoRoot, 'scripts', 'demo.js');
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface RunningDemo {
+  readonly child: ChildProcess;
+  readonly editorUrl: string;
+  readonly dashboardUrl: string;
+  output(): string;
+  /** SIGINT (what Ctrl-C sends); resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+async function startDemo(userDir: string): Promise<RunningDemo> {
+  let output = '';
+  const child = spawn(process.execPath, [demoScript], {
+    cwd: repoRoot,
+    env: { ...process.env, NODE_OPTIONS: '', KIS_DEMO_DIR: userDir, KIS_DEMO_PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (c: Buffer) => (output += c.toString('utf8')));
+  child.stderr?.on('data', (c: Buffer) => (output += c.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let done = false;
+  void exited.then(() => (done = true));
+  const stop = async (): Promise<number | null> => {
+    if (!done) child.kill('SIGINT');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20000);
+    const code = await exited;
+    clearTimeout(killer);
+    return code;
+  };
+  const deadline = Date.now() + 60000;
+  for (;;) {
+    const editor = /Editor: +(http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+    const dashboard = /Dashboard: +(http:\/\/127\.0\.0\.1:\d+\/\S+)/.exec(output);
+    if (editor && dashboard) return { child, editorUrl: editor[1]!, dashboardUrl: dashboard[1]!, output: () => output, stop };
+    if (done || Date.now() > deadline) {
+      await stop();
+      throw new Error(`the demo did not print its URLs:\n${output.slice(-4000)}`);
+    }
+    await sleep(100);
+  }
+}
+
+function portIsClosed(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
+interface Ladder {
+  readonly code: string;
+  readonly asks: readonly { p: number; q: number }[];
+  readonly bids: readonly { p: number; q: number }[];
+  /** Every ask row comes before every bid row in the page. */
+  readonly asksAboveBids: boolean;
+}
+
+function readLadder(page: Page): Promise<Ladder> {
+  return page.evaluate(() => {
+    const root = document.querySelector('.kis-ladder');
+    const rows = Array.from(root ? root.querySelectorAll('.kis-lad-row') : []);
+    const level = (r: Element): { p: number; q: number } => ({ p: Number(r.getAttribute('data-price')), q: Number(r.getAttribute('data-qty')) });
+    const lastAsk = rows.map((r) => r.classList.contains('kis-ask')).lastIndexOf(true);
+    const firstBid = rows.findIndex((r) => r.classList.contains('kis-bid'));
+    return {
+      code: root?.getAttribute('data-code') ?? '',
+      asks: rows.filter((r) => r.classList.contains('kis-ask')).map(level),
+      bids: rows.filter((r) => r.classList.contains('kis-bid')).map(level),
+      asksAboveBids: lastAsk >= 0 && firstBid >= 0 && lastAsk < firstBid,
+    };
+  });
+}
+
+function assertLadderShape(ladder: Ladder): void {
+  assert.equal(ladder.asks.length, 10, 'ten ask levels');
+  assert.equal(ladder.bids.length, 10, 'ten bid levels');
+  assert.ok(ladder.asksAboveBids, 'asks are shown above bids');
+  const askPrices = ladder.asks.map((l) => l.p);
+  const bidPrices = ladder.bids.map((l) => l.p);
+  // Top to bottom the prices fall: highest ask first, best ask just above the best bid.
+  for (let i = 1; i < 10; i++) {
+    assert.ok(askPrices[i - 1]! > askPrices[i]!, `ask prices fall down the ladder: ${askPrices.join(' ')}`);
+    assert.ok(bidPrices[i - 1]! > bidPrices[i]!, `bid prices fall down the ladder: ${bidPrices.join(' ')}`);
+  }
+  assert.ok(askPrices[9]! > bidPrices[0]!, `best ask ${askPrices[9]} above best bid ${bidPrices[0]}`);
+  for (const l of [...ladder.asks, ...ladder.bids]) assert.ok(Number.isFinite(l.q) && l.q >= 0, `quantity ${l.q}`);
+}
+
+async function waitForLadder(page: Page, code: string, timeoutMs = 20000): Promise<Ladder> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ladder = await readLadder(page);
+    if (ladder.code === code && ladder.asks.length === 10 && ladder.bids.length === 10) return ladder;
+    if (Date.now() > deadline) throw new Error(`no 10-level ladder for ${code} within ${timeoutMs} ms: ${JSON.stringify(ladder)}`);
+    await sleep(200);
+  }
+}
+
+const signature = (l: Ladder): string => JSON.stringify([l.asks, l.bids]);
+
+describe('npm start demo (scripts/demo.js) in chromium', function () {
+  this.timeout(180000);
+  let userDir: string;
+  let demo: RunningDemo | undefined;
+  let browser: Browser | undefined;
+  let tracked: TrackedPage | undefined;
+
+  before(async () => {
+    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kis-demo-'));
+    demo = await startDemo(userDir);
+    // Show the chart's clock in KST, as a trader in Korea sees it (chromium follows TZ).
+    process.env['TZ'] = 'Asia/Seoul';
+    browser = await launchBrowser();
+    tracked = await openPage(browser, { locale: 'ko-KR', viewport: { width: 1400, height: 900 } });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (demo) await demo.stop();
+    fs.rmSync(userDir, { recursive: true, force: true });
+  });
+
+  it('prints the editor and dashboard URLs and writes its user dir', () => {
+    assert.ok(demo);
+    assert.match(demo.dashboardUrl, /\/dashboard\/kis$/);
+    for (const f of ['settings.js', 'flows.json']) assert.ok(fs.existsSync(path.join(userDir, f)), `${f} in the user dir`);
+    const flows = JSON.parse(fs.readFileSync(path.join(userDir, 'flows.json'), 'utf8')) as { id: string }[];
+    const example = JSON.parse(fs.readFileSync(path.join(repoRoot, 'examples', '02-live-dashboard.json'), 'utf8')) as { id: string }[];
+    assert.deepEqual(flows.slice(1), example, 'the demo deploys exactly the dashboard example');
+  });
+
+  it('the dashboard shows a live 10-level ladder, asks above bids, and values change within seconds', async () => {
+    assert.ok(demo && tracked);
+    const { page } = tracked;
+    await page.goto(demo.dashboardUrl);
+    const first = await waitForLadder(page, '005930');
+    assertLadderShape(first);
+    await page.waitForSelector('.kis-summary .kis-sum-price', { timeout: 20000 });
+    await page.waitForSelector('.kis-trades .kis-trade', { timeout: 20000 });
+    await page.waitForSelector('.nrdb-ui-chart canvas, .nrdb-ui-chart svg', { timeout: 20000 });
+    const volumeBefore = await page.textContent('.kis-summary .kis-volume');
+    const deadline = Date.now() + 6000;
+    let changed = false;
+    while (!changed && Date.now() < deadline) {
+      await sleep(250);
+      const now = await readLadder(page);
+      changed = now.code === '005930' && now.asks.length === 10 && signature(now) !== signature(first);
+    }
+    assert.ok(changed, 'the order book did not change within 6 s');
+    await page.waitForFunction((before) => document.querySelector('.kis-summary .kis-volume')?.textContent !== before, volumeBefore, { timeout: 10000 });
+    await sleep(8000); // a few seconds of chart and trades for the picture
+    const shot = await screenshot(page, 'demo-dashboard-005930');
+    fs.mkdirSync(path.join(repoRoot, 'docs'), { recursive: true });
+    fs.copyFileSync(shot, path.join(repoRoot, 'docs', 'dashboard.png'));
+    assert.deepEqual(tracked.pageErrors, []);
+  });
+
+  it('the code selector switches the stock (the kis nodes resubscribe through an input msg)', async () => {
+    assert.ok(demo && tracked);
+    const { page } = tracked;
+    const before = await waitForLadder(page, '005930');
+    await page.click('.nrdb-ui-dropdown .v-field');
+    await page.click('.v-overlay .v-list-item:has-text("000660")');
+    const after = await waitForLadder(page, '000660');
+    assertLadderShape(after);
+    // SK hynix trades near 198,000, Samsung Electronics near 71,500: a book of the other stock is obvious.
+    assert.ok(after.bids[0]!.p > 2 * before.bids[0]!.p, `000660 book ${after.bids[0]!.p} vs 005930 ${before.bids[0]!.p}`);
+    await page.waitForFunction(() => document.querySelector('.kis-summary')?.getAttribute('data-code') === '000660' && document.querySelector('.kis-summary .kis-sum-price'), null, { timeout: 20000 });
+    await sleep(2000);
+    await screenshot(page, 'demo-dashboard-000660');
+    assert.deepEqual(tracked.pageErrors, []);
+  });
+
+  it('Ctrl-C stops Node-RED cleanly; a second start reuses the first one\'s files', async () => {
+    assert.ok(demo);
+    const port = Number(new URL(demo.editorUrl).port);
+    const flowsFile = path.join(userDir, 'flows.json');
+    const settingsFile = path.join(userDir, 'settings.js');
+    const flowsBefore = fs.readFileSync(flowsFile, 'utf8');
+    const settingsBefore = fs.statSync(settingsFile).mtimeMs;
+    assert.equal(await demo.stop(), 0);
+    assert.match(demo.output(), /stopped/);
+    assert.ok(await portIsClosed(port), 'Node-RED still listens after the demo exited');
+    demo = undefined;
+
+    const again = await startDemo(userDir);
+    try {
+      assert.match(again.output(), /using the flows in/);
+      assert.equal(fs.readFileSync(flowsFile, 'utf8'), flowsBefore);
+      assert.equal(fs.statSync(settingsFile).mtimeMs, settingsBefore);
+      const res = await fetch(again.dashboardUrl);
+      assert.equal(res.status, 200);
+    } finally {
+      assert.equal(await again.stop(), 0);
+    }
+    assert.ok(fs.existsSync(artifactsDir));
+  });
+});
