@@ -24,7 +24,7 @@ import type { ClientCounts } from './e2e-client-host';
 import type { SimCounters, SimInfo } from './e2e-sim-host';
 
 /** Total records/s asked of the simulator, step by step. */
-const STEPS = [10_000, 20_000, 40_000, 60_000, 80_000, 100_000, 130_000, 160_000, 200_000];
+const STEPS = [10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 70_000, 80_000, 90_000, 100_000, 120_000, 140_000, 160_000];
 const STEP_MS = 3000;
 /** A step's backlog must drain within this long after the simulator paused. */
 const DRAIN_MS = 4000;

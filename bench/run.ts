@@ -31,6 +31,9 @@ interface BenchmarkEntry {
 const BENCHMARKS: readonly BenchmarkEntry[] = [
   { name: 'parse', load: async () => (await import('./parse.js')).benchmark },
   { name: 'e2e-throughput', load: async () => (await import('./e2e-throughput.js')).benchmark },
+  { name: 'e2e-latency', load: async () => (await import('./e2e-latency.js')).benchmark },
+  { name: 'e2e-recovery', load: async () => (await import('./e2e-recovery.js')).benchmark },
+  { name: 'e2e-soak', load: async () => (await import('./e2e-soak.js')).benchmark },
 ];
 
 export function machineLine(): string {

@@ -257,8 +257,10 @@ class ConfigRuntime {
   /** One log line per change of state kind, never per retry. */
   private logTransition(state: SessionState): void {
     if (state.state === 'connected') this.node.log(this.text('kis-config.log.connected'));
-    else if (state.state === 'reconnecting') this.node.warn(this.text('kis-config.log.reconnecting', { reason: this.redact(state.code !== undefined ? `${state.code} ${state.reason}` : state.reason) }));
-    else if (state.state === 'failed') this.node.warn(this.text('kis-config.log.failed', { reason: this.redact(state.code !== undefined ? `${state.code} ${state.reason}` : state.reason) }));
+    else if (state.state === 'reconnecting' || state.state === 'failed') {
+      const reason = this.redact(state.code !== undefined ? `${state.code} ${state.reason}` : state.reason);
+      this.node.warn(`${this.text(`kis-config.log.${state.state}`)}: ${reason}`);
+    }
   }
 
   private fail(err: unknown): void {

@@ -138,7 +138,7 @@ class MarketDataRuntime implements RecordSink, SessionUser {
     const { valid, invalid } = partitionCodes(splitCodes(def.codes ?? ''));
     this.codes = valid;
     if (invalid.length > 0) {
-      this.problem = this.config.text('kis-config.errors.bad-codes', { codes: invalid.join(', ') });
+      this.problem = this.withDetail('kis-config.errors.bad-codes', invalid.join(', '));
       node.error(this.problem);
     }
     if (this.codes.length > 0) this.ensureRegistered();
@@ -218,7 +218,7 @@ class MarketDataRuntime implements RecordSink, SessionUser {
     else this.codes = this.codes.filter((c) => !valid.includes(c));
     if (this.refused !== null && !this.codes.includes(this.refused.trKey)) this.refused = null;
     if (command.action !== 'unsubscribe') for (const c of valid) this.causes.set(c, msg);
-    this.problem = invalid.length > 0 ? t('kis-config.errors.bad-codes', { codes: invalid.join(', ') }) : null;
+    this.problem = invalid.length > 0 ? this.withDetail('kis-config.errors.bad-codes', invalid.join(', ')) : null;
     // A re-request of a refused code tries again.
     if (this.refused !== null && command.action !== 'unsubscribe' && valid.includes(this.refused.trKey)) this.refused = null;
     if (this.codes.length > 0) this.ensureRegistered();
@@ -272,7 +272,7 @@ class MarketDataRuntime implements RecordSink, SessionUser {
   private reportConnectionFailure(state: Extract<SessionState, { state: 'failed' }>): void {
     if (this.config === null) return;
     const reason = this.config.redact(state.reason);
-    const text = this.t('kis-config.errors.connection-failed', { reason: state.code !== undefined ? `${state.code} ${reason}` : reason });
+    const text = this.withDetail('kis-config.errors.connection-failed', state.code !== undefined ? `${state.code} ${reason}` : reason);
     // With a msg, so catch nodes of this node's flow see it (connection failures reach every node of the session).
     this.node.error(new Error(text), { payload: { state: 'failed', code: state.code ?? null, reason } });
   }
@@ -280,7 +280,12 @@ class MarketDataRuntime implements RecordSink, SessionUser {
   private describeRefusal(error: SubscriptionError): string {
     const config = this.config;
     const message = config !== null ? config.redact(error.message) : error.message;
-    return this.t('kis-config.errors.refused', { code: error.code, trId: error.trId, trKey: error.trKey, message });
+    return `${error.code} ${error.trId} ${error.trKey}: ${message}`;
+  }
+
+  /** A translated label followed by untranslated detail (codes, KIS's own text), so the detail survives any catalog. */
+  private withDetail(key: string, detail: string): string {
+    return `${this.t(key)}: ${detail}`;
   }
 
   private t(key: string, params?: Record<string, string | number>): string {

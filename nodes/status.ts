@@ -35,7 +35,7 @@ export function statusFor(state: SessionState, facts: UserFacts, clock: MarketCl
       return {
         fill: 'red',
         shape: 'ring',
-        text: state.code !== undefined ? `${state.code} ${shortMeaning(state.code, t)}` : t('kis-config.status.failed', { reason: state.reason }),
+        text: state.code !== undefined ? `${state.code} ${shortMeaning(state.code, t)}` : `${t('kis-config.status.failed')}: ${state.reason}`,
       };
     case 'connected':
       if (facts.refused !== null) return { fill: 'red', shape: 'ring', text: `${facts.refused.code} ${shortMeaning(facts.refused.code, t)}` };

@@ -31,10 +31,10 @@ function fieldRows(kind) {
     const main = defs.find((d) => d !== undefined);
     const names = new Set(defs.filter(Boolean).map((d) => d.name));
     const onlyIn = VENUES.filter((v, j) => defs[j] !== undefined);
-    let note = '';
-    if (names.size > 1) note = VENUES.map((v, j) => (defs[j] ? `${v}: ${defs[j].name}` : null)).filter(Boolean).join(', ');
-    else if (onlyIn.length < VENUES.length) note = onlyIn.join(', ');
-    rows.push({ i, def: main, name: defs[0] ? defs[0].name : main.name, note });
+    // Where the venues name a field differently: every name with the venues that use it.
+    const byName = [...names].map((name) => ({ name, venues: VENUES.filter((v, j) => defs[j] && defs[j].name === name) }));
+    const note = names.size === 1 && onlyIn.length < VENUES.length ? onlyIn.join(', ') : '';
+    rows.push({ i, def: main, names: byName, note });
   }
   return rows;
 }
@@ -55,10 +55,13 @@ function fieldTable(kind, lang) {
     ? `<tr><th>#</th><th>${tx.name}</th><th>${tx.ko}</th><th>${tx.type}</th></tr>`
     : `<tr><th>#</th><th>${tx.name}</th><th>${tx.ko}</th><th>${tx.meaning}</th><th>${tx.type}</th></tr>`;
   const body = fieldRows(kind).map((r) => {
-    const note = r.note ? ` <small>(${esc(r.note)}${r.note.includes(':') ? '' : ' ' + tx.only})</small>` : '';
+    const note = r.note ? ` <small>(${esc(r.note)} ${tx.only})</small>` : '';
+    const name = r.names.length === 1
+      ? `<code>${esc(r.names[0].name)}</code>`
+      : r.names.map((n) => `<code>${esc(n.name)}</code> <small>(${n.venues.join(', ')})</small>`).join('<br>');
     const cells = lang === 'ko'
-      ? [r.i, `<code>${esc(r.name)}</code>${note}`, esc(r.def.ko), `${jsType(r.def.type)} <small>${r.def.type}</small>`]
-      : [r.i, `<code>${esc(r.name)}</code>${note}`, esc(r.def.ko), esc(r.def.en), `${jsType(r.def.type)} <small>${r.def.type}</small>`];
+      ? [r.i, `${name}${note}`, esc(r.def.ko), `${jsType(r.def.type)} <small>${r.def.type}</small>`]
+      : [r.i, `${name}${note}`, esc(r.def.ko), esc(r.def.en), `${jsType(r.def.type)} <small>${r.def.type}</small>`];
     return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
   });
   const stamps = lang === 'ko'
@@ -121,7 +124,8 @@ function fieldsMarkdown() {
     out.push(`## ${kind === 'tick' ? 'kis-tick (체결)' : 'kis-quote (호가)'}: ${VENUES.map((v) => protocol.trIdFor(kind, v)).join(', ')}`, '');
     out.push('| # | field | 한글명 | meaning | type |', '|---|---|---|---|---|');
     for (const r of fieldRows(kind)) {
-      out.push(`| ${r.i} | \`${r.name}\`${r.note ? ` (${r.note})` : ''} | ${r.def.ko} | ${r.def.en.replace(/\|/g, '\\|')} | ${jsType(r.def.type)} (${r.def.type}) |`);
+      const name = r.names.map((n) => `\`${n.name}\`${r.names.length > 1 ? ` (${n.venues.join(', ')})` : ''}`).join(' / ');
+      out.push(`| ${r.i} | ${name}${r.note ? ` (${r.note} only)` : ''} | ${r.def.ko} | ${r.def.en.replace(/\|/g, '\\|')} | ${jsType(r.def.type)} (${r.def.type}) |`);
     }
     out.push('', `Compact payload: ${compactFieldNames(kind).map((n) => `\`${n}\``).join(', ')}.`, '');
   }

@@ -123,7 +123,7 @@ function resolveOptions(o: KisSessionOptions): Resolved {
 class Handle implements SubscriptionHandle {
   private done = false;
   constructor(
-    private readonly session: KisSession,
+    private readonly release: (registration: Registration, sink: RecordSink) => void,
     private readonly registration: Registration | null,
     private readonly sink: RecordSink,
     readonly trId: TrId,
@@ -133,7 +133,7 @@ class Handle implements SubscriptionHandle {
   unsubscribe(): void {
     if (this.done) return;
     this.done = true;
-    if (this.registration !== null) this.session['release'](this.registration, this.sink);
+    if (this.registration !== null) this.release(this.registration, this.sink);
   }
 }
 
@@ -252,7 +252,7 @@ export class KisSession {
         if (this.registry.has(r) && r.sinks.includes(sink)) this.callSink(() => sink.onSubscribed?.(r.trId, r.trKey, ack));
       });
     }
-    return new Handle(this, r, sink, trId, trKey);
+    return new Handle(this.releaseRef, r, sink, trId, trKey);
   }
 
   // ---- subscriptions -------------------------------------------------------------------
@@ -276,10 +276,12 @@ export class KisSession {
     const error: SubscriptionError = { trId, trKey, code, message: this.redact(message) };
     this.log('warn', `subscription refused: ${error.message}`);
     queueMicrotask(() => this.callSink(() => sink.onSubscriptionError(error)));
-    return new Handle(this, null, sink, trId as TrId, trKey);
+    return new Handle(this.releaseRef, null, sink, trId as TrId, trKey);
   }
 
-  /** Called by Handle.unsubscribe(). */
+  /** Handle.unsubscribe() calls this (one function per session, not per subscription). */
+  private readonly releaseRef = (r: Registration, sink: RecordSink): void => this.release(r, sink);
+
   private release(r: Registration, sink: RecordSink): void {
     if (!this.registry.removeSink(r, sink)) return;
     const req = r.request;

@@ -20,7 +20,7 @@ import type { ReceivedRequest, RunningSimulator, SimulatorCredentials, Simulator
 
 /** Obviously fake demo credentials (36-char app key like KIS's, 180-char secret). */
 export const DEMO_APP_KEY = 'PSdemoKisSimulatorAppKey000000000000';
-export const DEMO_APP_SECRET = ('demo-kis-simulator-app-secret-not-a-real-secret-').repeat(4).slice(0, 180).padEnd(180, '0');
+export const DEMO_APP_SECRET = 'demoKisSimulatorAppSecretNotARealSecret'.padEnd(180, '0');
 
 /** An approval key is valid for 24 h for new connections (doc §1.2). */
 const APPROVAL_LIFETIME_MS = 86_400_000;

@@ -15,6 +15,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { startSimulator } from '../../lib/simulator';
+import type { RunningSimulator } from '../../lib/simulator/types';
 import { repoRoot, startNodeRed, type FlowNode, type NodeRedProcess } from '../helpers/node-red-process';
 import { startMosquitto, type Mosquitto } from './mosquitto';
 
@@ -24,6 +26,8 @@ const SUBSCRIBER_ID = 'kis-test-subscriber';
 const LATE_ID = 'kis-test-late';
 /** How long the kis nodes stream before they are stopped. */
 const STREAM_MS = 5000;
+/** The load run: records per second per (TR, code) from a simulator the test starts itself. */
+const LOAD_RATE = 25;
 
 /** What a tap stored for one topic: the payload JSON of each msg, in arrival order, and its retain flag. */
 interface TapEntry {
@@ -52,7 +56,7 @@ function placed(flow: readonly FlowNode[], tab: string, port: number, clientid: 
 
 /**
  * A function node appending each msg to global context `store` under the key `keyExpr` (JS
- * expression), and a GET /kis-test/<store> endpoint answering that log.
+ * expression), GET /kis-test/<store> answering that log and DELETE /kis-test/<store> emptying it.
  */
 function tap(id: string, tab: string, store: string, keyExpr: string): FlowNode[] {
   const func = [
@@ -67,6 +71,8 @@ function tap(id: string, tab: string, store: string, keyExpr: string): FlowNode[
     { id: `${id}-http`, type: 'http in', z: tab, name: '', url: `/kis-test/${store}`, method: 'get', upload: false, swaggerDoc: '', x: 140, y: 400, wires: [[`${id}-read`]] },
     { id: `${id}-read`, type: 'function', z: tab, name: '', func: `msg.payload = global.get('${store}') || {};\nreturn msg;`, outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], x: 340, y: 400, wires: [[`${id}-res`]] },
     { id: `${id}-res`, type: 'http response', z: tab, name: '', statusCode: '', headers: {}, x: 540, y: 400, wires: [] },
+    { id: `${id}-clear`, type: 'http in', z: tab, name: '', url: `/kis-test/${store}`, method: 'delete', upload: false, swaggerDoc: '', x: 140, y: 440, wires: [[`${id}-empty`]] },
+    { id: `${id}-empty`, type: 'function', z: tab, name: '', func: `global.set('${store}', {});\nmsg.payload = {};\nreturn msg;`, outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [], x: 340, y: 440, wires: [[`${id}-res`]] },
   ];
 }
 
@@ -76,9 +82,9 @@ function alsoWire(node: FlowNode, target: string): FlowNode {
   return { ...node, wires: [[...(wires[0] ?? []), target], ...wires.slice(1)] };
 }
 
-async function readTap(red: NodeRedProcess, store: string): Promise<TapLog> {
-  const res = await red.request(`/kis-test/${store}`);
-  assert.equal(res.status, 200, `GET /kis-test/${store}`);
+async function readTap(red: NodeRedProcess, store: string, method: 'GET' | 'DELETE' = 'GET'): Promise<TapLog> {
+  const res = await red.request(`/kis-test/${store}`, { method });
+  assert.equal(res.status, 200, `${method} /kis-test/${store}`);
   return (await res.json()) as TapLog;
 }
 
@@ -93,6 +99,10 @@ async function deployChangedNodes(red: NodeRedProcess, flows: readonly FlowNode[
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function codesOf(node: FlowNode): string[] {
+  return String(node.codes).split(/[\s,]+/).filter((c) => c !== '');
+}
 
 function total(log: TapLog): number {
   return Object.values(log).reduce((n, list) => n + list.length, 0);
@@ -123,22 +133,81 @@ describe('MQTT fan-out example: publisher and subscriber runtimes through a real
   this.timeout(120000);
   const pubTab = 'kis-test-pub-tab';
   const subTab = 'kis-test-sub-tab';
+  const kisTypes = new Set(['kis-tick', 'kis-quote']);
   let broker: Mosquitto | undefined;
   let publisher: NodeRedProcess | undefined;
   let subscriber: NodeRedProcess | undefined;
+  let simulator: RunningSimulator | undefined;
   /** Per topic, the payload JSON in publish order; filled by the first test. */
   let published: Record<string, string[]> = {};
   let subscriberFlows: FlowNode[] = [];
 
   const publisherExample = loadExample('publisher.json');
   const subscriberExample = loadExample('subscriber.json');
-  const tickCodes = String(only(publisherExample, 'kis-tick').codes).split(/[\s,]+/).filter((c) => c !== '');
-  const quoteCodes = String(only(publisherExample, 'kis-quote').codes).split(/[\s,]+/).filter((c) => c !== '');
-  const exchangeOf = (type: string): string => String(only(publisherExample, type).exchange);
-  const expectedTopics = [
-    ...tickCodes.map((c) => `kis/tick/${exchangeOf('kis-tick')}/${c}`),
-    ...quoteCodes.map((c) => `kis/quote/${exchangeOf('kis-quote')}/${c}`),
-  ].sort();
+  const topicsOf = (flow: readonly FlowNode[]): string[] =>
+    flow
+      .filter((n) => kisTypes.has(n.type))
+      .flatMap((n) => codesOf(n).map((code) => `kis/${n.type === 'kis-tick' ? 'tick' : 'quote'}/${String(n.exchange)}/${code}`))
+      .sort();
+
+  /** The publisher example (plus a tap on what goes into mqtt out), streaming or with its kis nodes disabled. */
+  function publisherFlows(port: number, edit: (n: FlowNode) => FlowNode = (n) => n): { streaming: FlowNode[]; stopped: FlowNode[] } {
+    const pubTopic = only(publisherExample, 'function');
+    const streaming = [
+      { id: pubTab, type: 'tab', label: 'publisher' },
+      ...placed(publisherExample, pubTab, port, PUBLISHER_ID).map((n) => edit(n.id === pubTopic.id ? alsoWire(n, 'pub-tap') : n)),
+      ...tap('pub-tap', pubTab, 'published', 'msg.topic'),
+    ];
+    return { streaming, stopped: streaming.map((n) => (kisTypes.has(n.type) ? { ...n, d: true } : n)) };
+  }
+
+  /**
+   * Enables the publisher's kis nodes for STREAM_MS (a "nodes" deploy: the MQTT connection stays up,
+   * so nothing is dropped for want of a broker), disables them, waits for the broker to drain, and
+   * checks that the subscriber got every topic exactly as published. Returns the publisher's log.
+   */
+  async function streamAndCompare(pubRed: NodeRedProcess, subRed: NodeRedProcess, flows: { streaming: FlowNode[]; stopped: FlowNode[] }, minPerTopic: number): Promise<TapLog> {
+    const expectedTopics = topicsOf(flows.streaming);
+    await deployChangedNodes(pubRed, flows.streaming);
+    await sleep(STREAM_MS);
+    await deployChangedNodes(pubRed, flows.stopped);
+
+    // Drain: the publisher's log stops growing and the subscriber catches up (or the deadline passes).
+    let pub: TapLog = {};
+    let sub: TapLog = {};
+    const deadline = Date.now() + 20000;
+    for (let stable = 0; stable < 3 && Date.now() < deadline; ) {
+      await sleep(300);
+      const before = total(pub);
+      [pub, sub] = await Promise.all([readTap(pubRed, 'published'), readTap(subRed, 'received')]);
+      stable = total(pub) === before && total(sub) >= total(pub) ? stable + 1 : 0;
+    }
+
+    assert.deepEqual(Object.keys(pub).sort(), expectedTopics, 'the publisher published every code of both kis nodes');
+    const problems: string[] = [];
+    for (const topic of expectedTopics) {
+      const sent = (pub[topic] ?? []).map((e) => e.json);
+      const got = (sub[topic] ?? []).map((e) => e.json);
+      if (sent.length < minPerTopic) problems.push(`${topic}: only ${sent.length} records published in ${STREAM_MS} ms (expected ≥ ${minPerTopic})`);
+      const why = mismatch(topic, sent, got);
+      if (why !== null) problems.push(why);
+      if ((sub[topic] ?? []).some((e) => e.retained)) problems.push(`${topic}: a live record arrived flagged retained`);
+    }
+    assert.deepEqual(Object.keys(sub).sort(), expectedTopics, 'the subscriber received exactly the published topics');
+    assert.deepEqual(problems, [], `publisher → mosquitto → subscriber:\n${problems.join('\n')}`);
+
+    // The source order itself: ticks of one code come in trade order (time, then accumulated volume).
+    for (const topic of expectedTopics.filter((t) => t.startsWith('kis/tick/'))) {
+      const ticks = (pub[topic] ?? []).map((e) => JSON.parse(e.json) as Record<string, unknown>);
+      for (let i = 1; i < ticks.length; i++) {
+        const a = ticks[i - 1] as Record<string, unknown>;
+        const b = ticks[i] as Record<string, unknown>;
+        const forward = String(b.STCK_CNTG_HOUR) > String(a.STCK_CNTG_HOUR) || (b.STCK_CNTG_HOUR === a.STCK_CNTG_HOUR && Number(b.ACML_VOL) > Number(a.ACML_VOL));
+        assert.ok(forward, `${topic}: tick #${i} (${String(b.STCK_CNTG_HOUR)}, ${String(b.ACML_VOL)}) is not after #${i - 1} (${String(a.STCK_CNTG_HOUR)}, ${String(a.ACML_VOL)})`);
+      }
+    }
+    return pub;
+  }
 
   before(async () => {
     broker = await startMosquitto();
@@ -155,10 +224,10 @@ describe('MQTT fan-out example: publisher and subscriber runtimes through a real
 
   after(async () => {
     await Promise.allSettled([publisher?.stop(), subscriber?.stop()]);
-    await broker?.stop();
+    await Promise.allSettled([broker?.stop(), simulator?.stop()]);
   });
 
-  it('delivers every record of every code to the subscriber runtime, none lost, duplicated or reordered', async () => {
+  it('delivers every record of every code to the subscriber runtime, none lost, duplicated or reordered (examples as shipped)', async () => {
     if (broker === undefined || publisher === undefined || subscriber === undefined) throw new Error('set-up failed');
 
     // Subscriber: the example plus a tap after its reshaping function, keyed like the MQTT topic again.
@@ -171,71 +240,28 @@ describe('MQTT fan-out example: publisher and subscriber runtimes through a real
     await subscriber.deploy(subscriberFlows);
     await broker.waitForLog(new RegExp(`${SUBSCRIBER_ID} 1 kis/\\+/\\+/\\+`), 15000);
 
-    // Publisher: the example plus a tap on what goes into mqtt out; kis nodes disabled at first.
-    const pubTopic = only(publisherExample, 'function');
-    const streaming = [
-      { id: pubTab, type: 'tab', label: 'publisher' },
-      ...placed(publisherExample, pubTab, broker.port, PUBLISHER_ID).map((n) => (n.id === pubTopic.id ? alsoWire(n, 'pub-tap') : n)),
-      ...tap('pub-tap', pubTab, 'published', 'msg.topic'),
-    ];
-    const kisTypes = new Set(['kis-tick', 'kis-quote']);
-    const stopped = streaming.map((n) => (kisTypes.has(n.type) ? { ...n, d: true } : n));
-    await publisher.deploy(stopped);
+    // Publisher: connected to the broker first, with its kis nodes disabled.
+    const flows = publisherFlows(broker.port);
+    await publisher.deploy(flows.stopped);
     await broker.waitForLog(new RegExp(`New client connected from \\S+ as ${PUBLISHER_ID}`), 15000);
     assert.deepEqual(await readTap(publisher, 'published'), {}, 'nothing is published while the kis nodes are disabled');
 
-    await deployChangedNodes(publisher, streaming);
-    await sleep(STREAM_MS);
-    await deployChangedNodes(publisher, stopped);
-
-    // Drain: the publisher's log stops growing and the subscriber catches up (or the deadline passes).
-    let pub: TapLog = {};
-    let sub: TapLog = {};
-    const deadline = Date.now() + 20000;
-    for (let stable = 0; stable < 3 && Date.now() < deadline; ) {
-      await sleep(300);
-      const before = total(pub);
-      [pub, sub] = await Promise.all([readTap(publisher, 'published'), readTap(subscriber, 'received')]);
-      stable = total(pub) === before && total(sub) >= total(pub) ? stable + 1 : 0;
-    }
-
-    assert.deepEqual(Object.keys(pub).sort(), expectedTopics, 'the publisher published every code of both kis nodes');
-    const problems: string[] = [];
-    for (const topic of expectedTopics) {
-      const sent = (pub[topic] ?? []).map((e) => e.json);
-      const got = (sub[topic] ?? []).map((e) => e.json);
-      if (sent.length < 3) problems.push(`${topic}: only ${sent.length} records published in ${STREAM_MS} ms`);
-      const why = mismatch(topic, sent, got);
-      if (why !== null) problems.push(why);
-      if ((sub[topic] ?? []).some((e) => e.retained)) problems.push(`${topic}: a live record arrived flagged retained`);
-    }
-    assert.deepEqual(Object.keys(sub).sort(), expectedTopics, 'the subscriber received exactly the published topics');
-    assert.deepEqual(problems, [], `publisher → mosquitto → subscriber:\n${problems.join('\n')}`);
-
-    // The source order itself: ticks of one code come in trade order (time, then accumulated volume).
-    for (const code of tickCodes) {
-      const ticks = (pub[`kis/tick/${exchangeOf('kis-tick')}/${code}`] ?? []).map((e) => JSON.parse(e.json) as Record<string, unknown>);
-      for (let i = 1; i < ticks.length; i++) {
-        const a = ticks[i - 1] as Record<string, unknown>;
-        const b = ticks[i] as Record<string, unknown>;
-        const forward = String(b.STCK_CNTG_HOUR) > String(a.STCK_CNTG_HOUR) || (b.STCK_CNTG_HOUR === a.STCK_CNTG_HOUR && Number(b.ACML_VOL) > Number(a.ACML_VOL));
-        assert.ok(forward, `${code}: tick #${i} (${String(b.STCK_CNTG_HOUR)}, ${String(b.ACML_VOL)}) is not after #${i - 1} (${String(a.STCK_CNTG_HOUR)}, ${String(a.ACML_VOL)})`);
-      }
-    }
+    // The embedded simulator sends 2 records a second per (TR, code).
+    const pub = await streamAndCompare(publisher, subscriber, flows, 3);
     published = Object.fromEntries(Object.entries(pub).map(([topic, list]) => [topic, list.map((e) => e.json)]));
-    const count = total(pub);
-    assert.ok(count >= expectedTopics.length * 3, `only ${count} records in ${STREAM_MS} ms`);
   });
 
   it('gives a subscriber that connects later the retained last record of every code at once', async () => {
     if (broker === undefined || subscriber === undefined) throw new Error('set-up failed');
-    assert.ok(Object.keys(published).length > 0, 'needs the records of the previous test');
+    const expectedTopics = topicsOf(publisherExample);
+    assert.deepEqual(Object.keys(published).sort(), expectedTopics, 'needs the records of the previous test');
     // A second subscriber (own broker connection and client id) joins after the data stopped flowing.
     const lateTab = 'kis-test-late-tab';
     const late = placed(subscriberExample, lateTab, broker.port, LATE_ID).map((n): FlowNode => ({ ...n, id: `late-${n.id}` }));
     const relinked = late.map((n): FlowNode => ({
       ...n,
-      ...(typeof n.broker === 'string' ? { broker: `late-${n.broker}` } : {}),
+      // `broker` names the config node on mqtt in, but is the host name on mqtt-broker itself.
+      ...(typeof n.broker === 'string' && n.type !== 'mqtt-broker' ? { broker: `late-${n.broker}` } : {}),
       ...(Array.isArray(n.wires) ? { wires: (n.wires as string[][]).map((out) => out.map((id) => `late-${id}`)) } : {}),
     }));
     const lateShape = relinked.find((n) => n.type === 'function') as FlowNode;
@@ -248,6 +274,7 @@ describe('MQTT fan-out example: publisher and subscriber runtimes through a real
       ...tap('late-tap', lateTab, 'late', "'kis/' + msg.kis.kind + '/' + msg.kis.exchange + '/' + msg.topic"),
       ...tap('status-tap', lateTab, 'status', 'msg.topic'),
     ];
+    subscriberFlows = flows;
     const started = Date.now();
     await deployChangedNodes(subscriber, flows);
     let got: TapLog = {};
@@ -259,7 +286,7 @@ describe('MQTT fan-out example: publisher and subscriber runtimes through a real
     await sleep(500); // anything more than one record per topic would show up by now
     got = await readTap(subscriber, 'late');
 
-    assert.deepEqual(Object.keys(got).sort(), expectedTopics, 'the late subscriber got every topic');
+    assert.deepEqual(Object.keys(got).sort(), expectedTopics, `the late subscriber got every topic; broker log:\n${broker.output().slice(-1500)}`);
     for (const topic of expectedTopics) {
       const entries = got[topic] ?? [];
       const last = (published[topic] ?? []).at(-1);
@@ -268,6 +295,34 @@ describe('MQTT fan-out example: publisher and subscriber runtimes through a real
       assert.equal(entries[0]?.json, last, `${topic}: the retained record is the last one published`);
     }
     assert.ok(elapsed < 5000, `the retained records took ${elapsed} ms to arrive`);
+  });
+
+  it(`keeps every code in order under load: 41 registrations at ${LOAD_RATE} records/s each`, async () => {
+    if (broker === undefined || publisher === undefined || subscriber === undefined) throw new Error('set-up failed');
+    // A simulator of our own, faster than the embedded demo one; the publisher's kis-config points at
+    // it as a 'custom' server. Codes: the example's plus made-up ones up to one full session (41).
+    simulator = await startSimulator({ rate: LOAD_RATE, seed: 9, hours: 'always' });
+    const sim = simulator;
+    const tick = only(publisherExample, 'kis-tick');
+    const quote = only(publisherExample, 'kis-quote');
+    const quoteCodes = [...codesOf(tick)].slice(0, 8);
+    const extra = Array.from({ length: 41 - quoteCodes.length - codesOf(tick).length }, (_, i) => `9${String(i + 1).padStart(5, '0')}`);
+    const tickCodes = [...codesOf(tick), ...extra];
+    const flows = publisherFlows(broker.port, (n) => {
+      if (n.type === 'kis-config') {
+        // pacingMs 10: all 41 subscriptions go out in well under a second (the default 100 ms spaces them over 4 s).
+        return { ...n, server: 'custom', restUrl: sim.restUrl, wsUrl: sim.wsUrl, pacingMs: 10, credentials: { appKey: sim.appKey, appSecret: sim.appSecret } };
+      }
+      if (n.id === tick.id) return { ...n, codes: tickCodes.join(', ') };
+      if (n.id === quote.id) return { ...n, codes: quoteCodes.join(', ') };
+      return n;
+    });
+    assert.equal(topicsOf(flows.streaming).length, 41);
+    await deployChangedNodes(publisher, flows.stopped);
+    await Promise.all([readTap(publisher, 'published', 'DELETE'), readTap(subscriber, 'received', 'DELETE')]);
+    const pub = await streamAndCompare(publisher, subscriber, flows, Math.floor((LOAD_RATE * STREAM_MS) / 1000 / 4));
+    const count = total(pub);
+    assert.ok(count >= 41 * LOAD_RATE * (STREAM_MS / 1000) * 0.5, `only ${count} records in ${STREAM_MS} ms`);
   });
 
   it('marks the publisher offline on kis/status when its runtime stops', async () => {

@@ -16,11 +16,14 @@ import tickModule = require('../../nodes/kis-tick');
 import quoteModule = require('../../nodes/kis-quote');
 import {
   callsOf, catchNode, configNode, credsFor, dataNode, delay, helper, helperNode, lastStatus, SENTINEL, Sink, spiedCalls, statusTexts, TAB, until,
-  type FlowNode, type TestNode,
+  TimerTracker, type FlowNode, type TestNode,
 } from './support';
 
 helper.init(require.resolve('node-red'));
 const MODULES = [configModule, tickModule, quoteModule] as unknown as ((RED: never) => void)[];
+
+/** Runtime settings of every test: fast timeouts; no market clock (the test simulator's market is always open). */
+const SETTINGS = { nodeCloseTimeout: 500, kisConfigAckTimeoutMs: 1500, kisConfigApprovalTimeoutMs: 1500, kisConfigIdleTimeoutMs: 10000, kisConfigJitter: 0, kisConfigInUseDelayMs: 100, kisConfigMarketClock: false };
 
 /** Everything captured by the runtime during the suite, for the secret scan. */
 const captured: string[] = [];
@@ -45,7 +48,7 @@ describe('kis nodes in a Node-RED runtime (simulator on loopback)', function () 
 
   beforeEach(async () => {
     sim = await startSimulator({ credentials: [SENTINEL], seed: 7, rate: 20, pingIntervalMs: 1000, pingTimeoutMs: 5000 });
-    helper.settings({ nodeCloseTimeout: 500, kisConfigAckTimeoutMs: 1500, kisConfigIdleTimeoutMs: 10000, kisConfigJitter: 0, kisConfigInUseDelayMs: 100 });
+    helper.settings(SETTINGS);
     flowBase = (extra, o = {}) => [TAB, configNode({ restUrl: sim.restUrl, wsUrl: sim.wsUrl, ...o }), ...extra];
   });
 
@@ -194,7 +197,7 @@ describe('kis nodes in a Node-RED runtime (simulator on loopback)', function () 
       const [err] = await caught.wait('caught bad code');
       assert.equal(err!.tag, 'mine');
       const e = err!.error as { message: string; source: { id: string } };
-      assert.match(e.message, /kis-config\.errors\.bad-codes/);
+      assert.match(e.message, /kis-config\.errors\.bad-codes: ABC, 00593$/);
       assert.equal(e.source.id, 't1');
       await out.wait('000660 still subscribed', (m) => m.topic === '000660');
       assert.equal(lastStatus(t1)?.fill, 'red');
@@ -209,7 +212,7 @@ describe('kis nodes in a Node-RED runtime (simulator on loopback)', function () 
       await out.wait('005930 streams');
       const errors = callsOf(t1, 'error');
       assert.equal(errors.length, 1);
-      assert.match(String(errors[0]![0]), /kis-config\.errors\.bad-codes/);
+      assert.match(String(errors[0]![0]), /kis-config\.errors\.bad-codes: 59X, HELLO/);
       assert.deepEqual({ fill: lastStatus(t1)?.fill, shape: lastStatus(t1)?.shape }, { fill: 'red', shape: 'ring' });
     });
 
@@ -259,18 +262,18 @@ describe('kis nodes in a Node-RED runtime (simulator on loopback)', function () 
       const t1 = helper.getNode('t1');
       await until('connected', () => lastStatus(t1)?.text === 'kis-config.status.connected');
       const caught = new Sink(helper.getNode('caught'));
-      sim.faults.approval('403');
-      sim.faults.dropAll({ clean: false });
+      await sim.stop(); // every reconnect attempt now fails
+
       for (const id of ['t1', 'q1']) await until(`failed status of ${id}`, () => lastStatus(helper.getNode(id))?.fill === 'red', 10000);
       const got = await caught.wait('connection failures', undefined, 2);
       assert.deepEqual(new Set(got.map((m) => (m.error as { source: { id: string } }).source.id)), new Set(['t1', 'q1']));
-      assert.ok(got.every((m) => /kis-config\.errors\.connection-failed/.test((m.error as { message: string }).message)));
-      sim.faults.approval('ok');
+      assert.ok(got.every((m) => /kis-config\.errors\.connection-failed: /.test((m.error as { message: string }).message)));
+      assert.ok(got.every((m) => (m.payload as { state: string }).state === 'failed'));
     });
 
     it('outside market hours reads "market closed · opens" (blue ring), not broken', async () => {
       // Saturday 2026-07-25 12:00 KST.
-      helper.settings({ nodeCloseTimeout: 500, kisConfigClock: () => Date.UTC(2026, 6, 25, 3, 0, 0) });
+      helper.settings({ ...SETTINGS, kisConfigMarketClock: true, kisConfigClock: () => Date.UTC(2026, 6, 25, 3, 0, 0) });
       await load(flowBase([dataNode('kis-tick', 't1', { exchange: 'KRX' }, ['o1']), helperNode('o1')]));
       const t1 = helper.getNode('t1');
       await until('market closed', () => lastStatus(t1)?.text === 'kis-config.status.closed-opens');
@@ -307,8 +310,15 @@ describe('kis nodes in a Node-RED runtime (simulator on loopback)', function () 
       await new Sink(helper.getNode('o1')).wait('c1 streams');
       const t2 = helper.getNode('t2');
       await until('t2 failed', () => lastStatus(t2)?.fill === 'red');
-      assert.match(String(callsOf(t2, 'error')[0]?.[0]), /one session per app key/);
+      assert.match(String(callsOf(t2, 'error')[0]?.[0]), /connection-failed: .*one session per app key/);
       assert.equal(sim.stats().openSockets, 1);
+    });
+
+    it("server 'simulator' (the default) streams from the embedded simulator without credentials", async () => {
+      await helper.load(MODULES, [TAB, { id: 'c1', type: 'kis-config', name: '', server: 'simulator', custType: 'P' }, dataNode('kis-quote', 'q1', {}, ['o1']), helperNode('o1')]);
+      const [msg] = await new Sink(helper.getNode('o1')).wait('embedded simulator records', undefined, 1, 10000);
+      assert.equal(kisOf(msg!).trId, 'H0UNASP0');
+      await until('connected', () => lastStatus(helper.getNode('q1'))?.text === 'kis-config.status.connected');
     });
 
     it('closes the socket when the last user is removed', async () => {
@@ -323,6 +333,7 @@ describe('kis nodes in a Node-RED runtime (simulator on loopback)', function () 
       this.timeout(90000);
       const resources = () => process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap' && r !== 'FSReqCallback').sort();
       const before = resources();
+      const timers = new TimerTracker().start();
       const flowOf = (i: number) => flowBase([dataNode('kis-tick', 't1', { name: `n${i}`, codes: i % 2 === 0 ? '005930' : '005930 000660' }, ['o1']), helperNode('o1')]);
       await load(flowOf(0));
       await new Sink(helper.getNode('o1')).wait('streaming');
@@ -342,17 +353,24 @@ describe('kis nodes in a Node-RED runtime (simulator on loopback)', function () 
       capture();
       await helper.unload();
       await until('no socket after unload', () => sim.stats().openSockets === 0);
-      await delay(100);
-      const after = resources();
+      // Short-lived timers (a close handshake, an approval request's abort timer) may still be running; a leak never goes.
       const count = (list: string[], type: string) => list.filter((r) => r === type).length;
-      for (const type of ['Timeout', 'TCPSocketWrap', 'TCPWrap']) {
+      await until('no pending timers', () => timers.pending().length === 0, 4000, 50).catch(() => undefined);
+      timers.stop();
+      assert.deepEqual(timers.pending(), [], 'timers left behind');
+      // fetch (the approval request) keeps an idle keep-alive socket for a few seconds: wait it out.
+      const socketsBack = () => ['TCPSocketWrap', 'TCPWrap'].every((type) => count(resources(), type) <= count(before, type));
+      await until('sockets back to the count before the test', socketsBack, 8000, 100).catch(() => undefined);
+      const after = resources();
+      for (const type of ['TCPSocketWrap', 'TCPWrap']) {
         assert.ok(count(after, type) <= count(before, type), `${type}: ${count(before, type)} before, ${count(after, type)} after`);
       }
     });
   });
 
+  describe('secrets', () => {
   it('never shows the app key or app secret: logs, status, errors, msgs and exported flows (secret scan)', async () => {
-    // This runs last: `captured` holds what every test above recorded.
+    // The last suite: `captured` holds what every test before it recorded.
     await load(flowBase([dataNode('kis-tick', 't1', {}, ['o1']), helperNode('o1')]));
     await new Sink(helper.getNode('o1')).wait('streaming');
     const exported = JSON.stringify(helper._redNodes.getFlows().flows);
@@ -365,5 +383,6 @@ describe('kis nodes in a Node-RED runtime (simulator on loopback)', function () 
       assert.ok(!all.includes(secret), `a sentinel secret appeared in captured output`);
       assert.ok(!all.includes(secret.slice(0, 16)), 'a part of a sentinel secret appeared in captured output');
     }
+  });
   });
 });

@@ -2,6 +2,7 @@
  * Shared pieces of the node runtime specs: a typed face for node-red-node-test-helper (it ships no
  * types), flow builders, and waiting helpers that never leave timers behind.
  */
+import { createHook } from 'node:async_hooks';
 import type { NodeMessage } from 'node-red';
 
 export interface SinonCall {
@@ -55,7 +56,7 @@ export function spiedCalls(): CallRecord[] {
   const out: CallRecord[] = [];
   for (const method of SPIED) {
     const spy = helper._NodePrototype[method];
-    if (spy === undefined) continue;
+    if (spy === undefined || typeof spy.getCalls !== 'function') continue;
     for (const call of spy.getCalls()) out.push({ method, id: (call.thisValue as { id?: string }).id ?? '?', args: call.args });
   }
   return out;
@@ -152,10 +153,38 @@ export function helperNode(id = 'out'): FlowNode {
   return { id, type: 'helper', z: 'f1' };
 }
 
-export function catchNode(id = 'catch', scope: string[] | null = null, wire = 'caught'): FlowNode {
+export function catchNode(id = 'k1', scope: string[] | null = null, wire = 'caught'): FlowNode {
   return { id, type: 'catch', z: 'f1', scope, uncaught: false, wires: [[wire]] };
 }
 
 export function credsFor(id = 'c1'): Creds {
   return { [id]: { appKey: SENTINEL.appKey, appSecret: SENTINEL.appSecret } };
+}
+
+/**
+ * Timers created while it is enabled that are still pending: referenced ones (they would keep the
+ * process alive) and intervals (they never end). Mocha's own timers are ignored.
+ */
+export class TimerTracker {
+  private readonly timers: { timer: NodeJS.Timeout; stack: string }[] = [];
+  private readonly hook = createHook({
+    init: (_id, type, _trigger, resource) => {
+      if (type !== 'Timeout') return;
+      const stack = new Error().stack ?? '';
+      if (!stack.includes('/mocha/')) this.timers.push({ timer: resource as NodeJS.Timeout, stack });
+    },
+  });
+  start(): this {
+    this.hook.enable();
+    return this;
+  }
+  stop(): void {
+    this.hook.disable();
+  }
+  /** Stacks of the timers that are still pending and referenced, or repeating. */
+  pending(): string[] {
+    return this.timers
+      .filter(({ timer }) => !(timer as unknown as { _destroyed: boolean })._destroyed && (timer.hasRef() || (timer as unknown as { _repeat: unknown })._repeat !== null))
+      .map(({ stack }) => stack.split('\n').slice(2, 8).join('\n'));
+  }
 }
