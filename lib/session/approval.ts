@@ -106,8 +106,11 @@ export function clearApprovalKeyCache(): void {
 
 /** One POST {restUrl}/oauth2/Approval, no cache. */
 export async function requestApprovalKey(req: ApprovalRequest): Promise<string> {
-  const timeout = AbortSignal.timeout(req.timeoutMs);
-  const signal = req.signal === undefined ? timeout : AbortSignal.any([timeout, req.signal]);
+  // A cleared timer rather than AbortSignal.timeout(): the latter keeps a timer alive for the whole
+  // timeout after the request is done, which holds a stopping runtime (and tests) open.
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), req.timeoutMs);
+  const signal = req.signal === undefined ? timeout.signal : AbortSignal.any([timeout.signal, req.signal]);
   let res: Response;
   let text: string;
   try {
@@ -119,7 +122,9 @@ export async function requestApprovalKey(req: ApprovalRequest): Promise<string> 
     });
     text = await res.text();
   } catch (err) {
-    throw fetchError(err, req, timeout);
+    throw fetchError(err, req, timeout.signal);
+  } finally {
+    clearTimeout(timer);
   }
   if (res.ok) return approvalKeyFrom(text);
   const { code, description } = gatewayError(text);

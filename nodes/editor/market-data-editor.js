@@ -28,15 +28,32 @@ window.KisEditor = window.KisEditor || (function () {
     return bad.length === 0 ? true : t('invalid-codes', { codes: bad.join(', ') });
   }
 
+  /**
+   * Which session a kis-config stands for. Every 'simulator' config uses the embedded simulator's
+   * single demo app key, so they all share one session (and its 41 registrations). Two real configs
+   * with the same app key cannot be told apart here: the editor never sees credentials.
+   */
+  function sessionKey(configId) {
+    var c = RED.nodes.node(configId);
+    return c && (c.server || 'simulator') === 'simulator' ? 'simulator' : configId;
+  }
+
+  function isActive(n) {
+    if (n.d) return false;
+    var tab = n.z && RED.nodes.workspace(n.z);
+    return !(tab && tab.disabled);
+  }
+
   /** Distinct (TR, code) pairs the session of `serverId` would register, with `self` using `selfCodes`/`selfExchange`. */
   function registrationsOf(serverId, self, selfCodes, selfExchange) {
     var pairs = {};
+    var key = sessionKey(serverId);
     function add(kind, exchange, codes) {
       var trId = data.trIds[kind][exchange || 'UN'];
       codes.forEach(function (c) { if (data.isValidStockCode(c)) pairs[trId + '|' + c] = true; });
     }
     RED.nodes.eachNode(function (n) {
-      if ((n.type !== 'kis-tick' && n.type !== 'kis-quote') || n.server !== serverId || n.d) return;
+      if ((n.type !== 'kis-tick' && n.type !== 'kis-quote') || !n.server || sessionKey(n.server) !== key || !isActive(n)) return;
       if (self && n.id === self.id) return;
       add(n.type === 'kis-tick' ? 'tick' : 'quote', n.exchange, codesOf(n.codes));
     });
@@ -63,7 +80,9 @@ window.KisEditor = window.KisEditor || (function () {
     });
     var used = registrationsOf($('#node-input-server').val(), node, codes, $('#node-input-exchange').val());
     var max = data.maxRegistrations;
-    var usage = $('#node-input-codes-usage').text(t('usage', { n: used, max: max }));
+    var config = RED.nodes.node($('#node-input-server').val());
+    var configName = config ? (config.name || RED.utils.getNodeLabel(config, config.type)) : '—';
+    var usage = $('#node-input-codes-usage').text(t('usage', { n: used, max: max, config: configName }));
     usage.attr('data-used', used).toggleClass('kis-usage-over', used > max);
     if (used > max) usage.append($('<span></span>').text(' · ' + t('over', { max: max })).css('color', 'var(--red-ui-text-color-error, #d00)'));
   }
@@ -81,7 +100,7 @@ window.KisEditor = window.KisEditor || (function () {
   function label(node, kind) {
     if (node.name) return node.name;
     var codes = codesOf(node.codes);
-    var base = kind === 'tick' ? 'KIS 체결' : 'KIS 호가';
+    var base = t(kind === 'tick' ? 'label-tick' : 'label-quote');
     if (codes.length === 0) return base;
     var first = data.stocks[codes[0]] ? data.stocks[codes[0]].name : codes[0];
     return base + ' ' + first + (codes.length > 1 ? ' +' + (codes.length - 1) : '');
