@@ -162,8 +162,20 @@ async function main(): Promise<void> {
     return { restUrl: sim.restUrl, wsUrl: sim.wsUrl, appKey: sim.appKey, appSecret: sim.appSecret };
   };
 
-  const startRed = async (): Promise<void> => {
+  /**
+   * Start Node-RED with `flows` already in its flow file and their credentials in flows_cred.json
+   * (plain text: credentialSecret false), as a user's Node-RED starts.
+   */
+  const startRed = async (p: { flows: Record<string, unknown>[] }): Promise<void> => {
     userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kis-bench-red-'));
+    const creds: Record<string, unknown> = {};
+    const flows = p.flows.map((n) => {
+      const { credentials, ...rest } = n;
+      if (credentials !== undefined) creds[String(n.id)] = credentials;
+      return rest;
+    });
+    fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows));
+    fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(creds));
     const countDir = path.join(userDir, 'bench-nodes');
     fs.mkdirSync(countDir);
     // The counting node reaches this process's counter through a global: the runtime loads node

@@ -33,8 +33,7 @@ export async function measureLatency(rates: readonly number[] = RATES, windowMs 
   const client = await startHost('e2e-client-host.js', { track: 'latency' });
   try {
     const info = await client.call<SimInfo>('startSim', { rate: 0, seed: 1, hours: 'always' });
-    await client.call('startRed', undefined, 120_000);
-    await client.call('deploy', { flows: benchFlow('mix', info, { pacingMs: 20 }).flows });
+    await client.call('startRed', { flows: benchFlow('mix', info, { pacingMs: 20 }).flows }, 120_000);
     if (!(await waitFor(async () => (await client.call<SimCounters>('simStats')).requests >= MAX_REGISTRATIONS, 30_000, 100))) {
       throw new Error(`subscriptions did not reach the simulator:\n${client.stderr()}`);
     }

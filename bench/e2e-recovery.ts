@@ -31,9 +31,8 @@ export async function measureRecovery(rounds = ROUNDS): Promise<RecoveryRound[]>
   const client = await startHost('e2e-client-host.js', { track: 'keys' });
   try {
     const info = await client.call<SimInfo>('startSim', { rate: 5000 / MAX_REGISTRATIONS, seed: 1, hours: 'always' });
-    await client.call('startRed', undefined, 120_000);
     const flow = benchFlow('mix', info, { pacingMs: 100, reconnectInitialMs: 1000 });
-    await client.call('deploy', { flows: flow.flows });
+    await client.call('startRed', { flows: flow.flows }, 120_000);
     const allFlowing = async (): Promise<boolean> => Object.keys((await client.call<ClientCounts>('counts')).perKey).length >= MAX_REGISTRATIONS;
     if (!(await waitFor(allFlowing, 30_000, 100))) throw new Error(`not all registrations delivered:\n${client.stderr()}`);
     const out: RecoveryRound[] = [];

@@ -65,8 +65,7 @@ export async function runSoak(minutes = soakMinutes()): Promise<SoakResult> {
   const client = await startHost('e2e-client-host.js', { track: 'total' }, ['--expose-gc']);
   try {
     const info = await sim.call<SimInfo>('start');
-    await client.call('startRed', undefined, 120_000);
-    await client.call('deploy', { flows: benchFlow('mix', info, { pacingMs: 100 }).flows });
+    await client.call('startRed', { flows: benchFlow('mix', info, { pacingMs: 100 }).flows }, 120_000);
     if (!(await waitFor(async () => (await sim.call<SimCounters>('stats')).requests >= MAX_REGISTRATIONS, 30_000, 100))) {
       throw new Error(`subscriptions did not reach the simulator:\n${client.stderr()}`);
     }

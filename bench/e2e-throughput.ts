@@ -67,9 +67,7 @@ async function withHosts<T>(receiver: Receiver, fn: (sim: Host, client: Host, in
 async function connect(receiver: Receiver, workload: Workload, sim: Host, client: Host, info: SimInfo): Promise<void> {
   const regs = workloadRegistrations(workload);
   if (receiver === 'node-red') {
-    await client.call('startRed', undefined, 120_000);
-    const flow = benchFlow(workload, info, { pacingMs: SETUP_PACING_MS });
-    await client.call('deploy', { flows: flow.flows });
+    await client.call('startRed', { flows: benchFlow(workload, info, { pacingMs: SETUP_PACING_MS }).flows }, 120_000);
   } else {
     await client.call('startRaw', { sim: info, registrations: regs, pacingMs: SETUP_PACING_MS });
   }

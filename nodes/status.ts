@@ -42,6 +42,6 @@ export function statusFor(state: SessionState, facts: UserFacts, clock: MarketCl
       if (clock !== null && !clock.open) {
         return { fill: 'blue', shape: 'ring', text: clock.opensAt !== null ? t('kis-config.status.closed-opens', { time: clock.opensAt }) : t('kis-config.status.closed') };
       }
-      return { fill: 'green', shape: 'dot', text: t('kis-config.status.connected', { n: facts.codes }) };
+      return { fill: 'green', shape: 'dot', text: t(facts.codes === 1 ? 'kis-config.status.connected-one' : 'kis-config.status.connected', { n: facts.codes }) };
   }
 }

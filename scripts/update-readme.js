@@ -7,6 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const root = path.join(__dirname, '..');
 const kis = require(path.join(root, 'dist', 'lib', 'protocol'));
+const { compactFieldNames } = require(path.join(root, 'dist', 'nodes', 'payload.js'));
 
 const TYPE_LABEL = {
   str: 'text', enum: 'code (text)', sign: 'sign code (text)', yn: 'Y/N (text)', time: 'HHMMSS (text)', date: 'YYYYMMDD (text)',
@@ -39,6 +40,7 @@ const SECTIONS = {
   'fields-tick': () => fieldsTable(['H0STCNT0', 'H0NXCNT0', 'H0UNCNT0']),
   'fields-quote': () => fieldsTable(['H0STASP0', 'H0NXASP0', 'H0UNASP0']),
   opsp: opspTable,
+  compact: () => ['tick', 'quote'].map((kind) => `- kis-${kind}: ${compactFieldNames(kind).map((n) => '`' + n + '`').join(', ')} (the code is msg.topic)`).join('\n'),
 };
 
 function render(text) {

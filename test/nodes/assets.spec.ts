@@ -1,6 +1,6 @@
 /**
- * Static checks of the node assets: both locales carry the same keys, every key the runtime and
- * the editor use exists, the help got its generated field tables, and the dialog its protocol data.
+ * Static checks of the built node assets: the help got its generated field tables, and the dialog
+ * its shared form and protocol data. (i18n keys are checked by test/packaging/i18n.spec.ts.)
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -12,45 +12,9 @@ import { statusFor } from '../../nodes/status';
 
 const root = path.join(__dirname, '..', '..', '..');
 const dist = path.join(root, 'dist', 'nodes');
-const NODES = ['kis-config', 'kis-tick', 'kis-quote'];
 const LANGS = ['en-US', 'ko'];
 
-function keysOf(obj: unknown, prefix = ''): string[] {
-  if (typeof obj !== 'object' || obj === null) return [prefix];
-  return Object.entries(obj).flatMap(([k, v]) => keysOf(v, prefix ? `${prefix}.${k}` : k));
-}
-
-function catalog(lang: string, node: string): Record<string, unknown> {
-  return JSON.parse(fs.readFileSync(path.join(root, 'nodes', 'locales', lang, `${node}.json`), 'utf8')) as Record<string, unknown>;
-}
-
-function has(obj: unknown, key: string): boolean {
-  return key.split('.').reduce<unknown>((o, k) => (typeof o === 'object' && o !== null ? (o as Record<string, unknown>)[k] : undefined), obj) !== undefined;
-}
-
 describe('node assets', () => {
-  it('en-US and ko catalogs have the same keys', () => {
-    for (const node of NODES) assert.deepEqual(keysOf(catalog('ko', node)).sort(), keysOf(catalog('en-US', node)).sort(), node);
-  });
-
-  it('every i18n key used by the runtime and the editor exists in both languages', () => {
-    const used = new Set<string>();
-    for (const file of fs.readdirSync(path.join(root, 'nodes'))) {
-      if (!/\.(ts|html)$/.test(file)) continue;
-      const text = fs.readFileSync(path.join(root, 'nodes', file), 'utf8');
-      for (const m of text.matchAll(/['"`](?:node-red-contrib-kis\/(kis-[a-z]+):)?((kis-(?:config|tick|quote))\.[a-zA-Z0-9.-]+[a-zA-Z0-9])['"`]/g)) used.add(`${m[1] ?? m[3]}|${m[2]}`);
-      for (const m of text.matchAll(/data-i18n="(?:\[[a-z]+\])?(?:node-red-contrib-kis\/(kis-[a-z]+):)?((kis-[a-z]+)\.[a-zA-Z0-9.-]+)"/g)) used.add(`${m[1] ?? m[3]}|${m[2]}`);
-    }
-    const editor = fs.readFileSync(path.join(root, 'nodes', 'editor', 'market-data-editor.js'), 'utf8');
-    for (const m of editor.matchAll(/\bt\('([a-z-]+)'/g)) used.add(`kis-config|kis-config.data.${m[1]}`);
-    assert.ok(used.size > 40, `found ${used.size} keys`);
-    for (const entry of used) {
-      if (/\.(svg|js|html|json)$/.test(entry)) continue; // file names, not keys
-      const [node, key] = entry.split('|') as [string, string];
-      for (const lang of LANGS) assert.ok(has(catalog(lang, node), key), `${lang}/${node}.json lacks ${key}`);
-    }
-  });
-
   it('help in both languages has generated field tables for every field of every TR, and no marker left', () => {
     for (const lang of LANGS) {
       for (const [node, kind] of [['kis-tick', 'tick'], ['kis-quote', 'quote']] as const) {
@@ -72,7 +36,7 @@ describe('node assets', () => {
   it('the editor of both data nodes carries the protocol data and the shared dialog logic', () => {
     for (const node of ['kis-tick', 'kis-quote']) {
       const html = fs.readFileSync(path.join(dist, `${node}.html`), 'utf8');
-      assert.ok(!html.includes('/* KIS_EDITOR_SHARED'));
+      assert.ok(!html.includes('/* KIS_EDITOR_SHARED') && !html.includes('KIS_FORM'), `${node}: a marker is left`);
       assert.match(html, /var KIS_EDITOR_DATA = \{/);
       assert.match(html, /삼성전자/);
       assert.match(html, /function isValidStockCode/);

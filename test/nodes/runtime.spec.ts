@@ -242,13 +242,13 @@ describe('kis nodes in a Node-RED runtime (simulator on loopback)', function () 
     it('shows connecting, connected, reconnecting r/max and connected again after a drop', async () => {
       await load(flowBase([dataNode('kis-tick', 't1', {}, ['o1']), helperNode('o1')], { maxRetries: 5 }));
       const t1 = helper.getNode('t1');
-      await until('connected', () => lastStatus(t1)?.text === 'kis-config.status.connected');
+      await until('connected', () => lastStatus(t1)?.text === 'kis-config.status.connected-one');
       const texts = statusTexts(t1).map((s) => s.text);
       assert.ok(texts.includes('node-red:common.status.connecting'));
-      assert.deepEqual({ ...lastStatus(t1) }, { fill: 'green', shape: 'dot', text: 'kis-config.status.connected' });
+      assert.deepEqual({ ...lastStatus(t1) }, { fill: 'green', shape: 'dot', text: 'kis-config.status.connected-one' });
       sim.faults.dropAll({ clean: false });
       await until('reconnecting', () => statusTexts(t1).some((s) => s.text === 'kis-config.status.reconnecting' && s.fill === 'yellow' && s.shape === 'ring'));
-      await until('connected again', () => lastStatus(t1)?.text === 'kis-config.status.connected');
+      await until('connected again', () => lastStatus(t1)?.text === 'kis-config.status.connected-one');
       const out = new Sink(helper.getNode('o1'));
       await out.wait('records after the reconnect');
     });
@@ -260,7 +260,7 @@ describe('kis nodes in a Node-RED runtime (simulator on loopback)', function () 
         catchNode(), helperNode('caught'),
       ], { maxRetries: 2, reconnectInitialMs: 20, reconnectMaxMs: 40 }));
       const t1 = helper.getNode('t1');
-      await until('connected', () => lastStatus(t1)?.text === 'kis-config.status.connected');
+      await until('connected', () => lastStatus(t1)?.text === 'kis-config.status.connected-one');
       const caught = new Sink(helper.getNode('caught'));
       await sim.stop(); // every reconnect attempt now fails
 
@@ -318,7 +318,7 @@ describe('kis nodes in a Node-RED runtime (simulator on loopback)', function () 
       await helper.load(MODULES, [TAB, { id: 'c1', type: 'kis-config', name: '', server: 'simulator', custType: 'P' }, dataNode('kis-quote', 'q1', {}, ['o1']), helperNode('o1')]);
       const [msg] = await new Sink(helper.getNode('o1')).wait('embedded simulator records', undefined, 1, 10000);
       assert.equal(kisOf(msg!).trId, 'H0UNASP0');
-      await until('connected', () => lastStatus(helper.getNode('q1'))?.text === 'kis-config.status.connected');
+      await until('connected', () => lastStatus(helper.getNode('q1'))?.text === 'kis-config.status.connected-one');
     });
 
     it('closes the socket when the last user is removed', async () => {

@@ -43,7 +43,7 @@ function allUses(): KeyUse[] {
   for (const set of nodeSets()) {
     if (fs.existsSync(set.sourceHtml)) uses.push(...editorKeys(fs.readFileSync(set.sourceHtml, 'utf8'), path.relative(repoRoot, set.sourceHtml), set.name));
   }
-  for (const file of filesUnder(path.join(nodesDir, 'editor')).filter((f) => f.endsWith('.js'))) {
+  for (const file of filesUnder(path.join(nodesDir, 'editor')).filter((f) => f.endsWith('.js') || f.endsWith('.html'))) {
     uses.push(...editorKeys(fs.readFileSync(file, 'utf8'), path.relative(repoRoot, file), null));
   }
   for (const file of filesUnder(nodesDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {

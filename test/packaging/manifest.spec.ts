@@ -19,7 +19,6 @@ import {
 interface Semver {
   satisfies(version: string, range: string): boolean;
   validRange(range: string): string | null;
-  minVersion(range: string): { readonly version: string } | null;
 }
 // semver comes with node-red (a dev dependency); resolve it from there so hoisting does not matter.
 const semver = require(require.resolve('semver', { paths: [path.dirname(require.resolve('node-red/package.json'))] })) as Semver;
