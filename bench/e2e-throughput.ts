@@ -24,8 +24,8 @@ import type { ClientCounts } from './e2e-client-host';
 import type { SimCounters, SimInfo } from './e2e-sim-host';
 
 /** Total records/s asked of the simulator, step by step. */
-const STEPS = [10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 70_000, 80_000, 90_000, 100_000, 120_000, 140_000, 160_000];
-const STEP_MS = 3000;
+const STEPS = [10_000, 20_000, 40_000, 60_000, 80_000, 100_000, 130_000, 160_000, 200_000, 250_000, 300_000, 400_000];
+const STEP_MS = 2000;
 /** A step's backlog must drain within this long after the simulator paused. */
 const DRAIN_MS = 4000;
 /** Subscription pacing for the setup only (not measured). */
@@ -114,7 +114,12 @@ export async function measureThroughput(workload: Workload, receiver: Receiver, 
     if (!warm.pass || keys !== MAX_REGISTRATIONS) throw new Error(`${receiver} ${workload}: warm-up failed (${warm.received}/${warm.sent} records, ${keys} registrations sending)`);
     const results: StepResult[] = [];
     for (const perSec of steps) {
-      const r = await step(sim, client, perSec, MAX_REGISTRATIONS, stepMs);
+      let r = await step(sim, client, perSec, MAX_REGISTRATIONS, stepMs);
+      // One retry, after a pause: on a shared machine another process can steal the core for a moment.
+      if (!r.pass) {
+        await sleep(1000);
+        r = await step(sim, client, perSec, MAX_REGISTRATIONS, stepMs);
+      }
       results.push(r);
       if (!r.pass) break;
     }
@@ -157,7 +162,7 @@ export const benchmark: Benchmark = {
       ]);
     }
     notes.push(
-      `Steps (total records/s over 41 registrations): ${STEPS.map(kilo).join(', ')}; ${STEP_MS / 1000} s each after a 2 s warm-up at 2 k/s; a step passes when received == sent after draining, no record was skipped for backpressure, and the simulator really sent ≥ 90 % of the asked rate.`,
+      `Steps (total records/s over 41 registrations): ${STEPS.map(kilo).join(', ')}; ${STEP_MS / 1000} s each after a 2 s warm-up at 2 k/s; a step passes when received == sent after draining, no record was skipped for backpressure, and the simulator really sent ≥ 90 % of the asked rate; a failing step is tried once more after 1 s (the machine is shared).`,
       'Simulator and receiver run in separate processes (one core each on a 2-core machine); the simulator packs up to 8 records of one code per frame when several are due in one 10 ms tick.',
       'When the raw ceiling stops at "sim sent only …", the ceiling is the simulator, not the client: the real ratio is then higher than shown.',
     );

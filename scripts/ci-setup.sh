@@ -7,11 +7,14 @@ set -euo pipefail
 
 need_chromium=0
 need_mosquitto=0
+need_font=0
 [ -x /usr/bin/chromium ] || need_chromium=1
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need_mosquitto=1
+# A Korean font, so the screenshots kept as test artefacts show 한글 instead of empty boxes.
+[ -d /usr/share/fonts/truetype/nanum ] || need_font=1
 
-if [ "$need_chromium" = 0 ] && [ "$need_mosquitto" = 0 ]; then
-  echo "ci-setup: chromium and mosquitto already installed, skipping apt"
+if [ "$need_chromium" = 0 ] && [ "$need_mosquitto" = 0 ] && [ "$need_font" = 0 ]; then
+  echo "ci-setup: chromium, mosquitto and fonts-nanum already installed, skipping apt"
   exit 0
 fi
 
@@ -24,6 +27,7 @@ fi
 packages=()
 [ "$need_chromium" = 1 ] && packages+=(chromium)
 [ "$need_mosquitto" = 1 ] && packages+=(mosquitto)
+[ "$need_font" = 1 ] && packages+=(fonts-nanum)
 echo "ci-setup: installing ${packages[*]}"
 
 # policy-rc.d exit 101 tells Debian maintainer scripts not to start services (mosquitto's unit/init script)
