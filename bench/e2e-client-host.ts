@@ -168,6 +168,8 @@ async function main(): Promise<void> {
    */
   const startRed = async (p: { flows: Record<string, unknown>[] }): Promise<void> => {
     userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kis-bench-red-'));
+    const dir = userDir;
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
     const creds: Record<string, unknown> = {};
     const flows = p.flows.map((n) => {
       const { credentials, ...rest } = n;

@@ -2,7 +2,7 @@ import { RECONNECT_DEFAULTS, type ReconnectOptions } from './types';
 
 export type ResolvedReconnect = Readonly<Required<ReconnectOptions>>;
 
-/** Fill in the defaults and clamp nonsense (negative delays, jitter outside [0, 1)). */
+/** Fill in the defaults and clamp nonsense (negative delays, jitter outside [0, 0.5]). */
 export function resolveReconnect(options: ReconnectOptions | undefined): ResolvedReconnect {
   const o = { ...RECONNECT_DEFAULTS, ...stripUndefined(options ?? {}) };
   const initialDelayMs = Math.max(1, o.initialDelayMs);
@@ -10,7 +10,7 @@ export function resolveReconnect(options: ReconnectOptions | undefined): Resolve
     initialDelayMs,
     maxDelayMs: Math.max(initialDelayMs, o.maxDelayMs),
     maxRetries: Math.max(0, Math.floor(o.maxRetries)),
-    jitter: Math.min(0.99, Math.max(0, o.jitter)),
+    jitter: Math.min(0.5, Math.max(0, o.jitter)),
     inUseDelayMs: Math.max(0, o.inUseDelayMs),
   });
 }
@@ -22,14 +22,16 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 }
 
 /**
- * Delay before retry `retry` (1-based): min(max, initial × 2^(retry-1)), then ± jitter.
- * Never below the initial delay, so even a jittered first retry is not a tight loop.
+ * Delay before retry `retry` (1-based): base = min(max, initial × 2^(retry-1)), shortened by a random
+ * fraction of at most `jitter` (default 20 %), so many clients do not retry in lockstep.
+ * The jitter only ever shortens: the configured delays are upper bounds (a dropped session is back
+ * within initial delay + pacing floor, the recovery target), and with jitter ≤ 0.5 no retry comes
+ * sooner than half the initial delay, so it is never a tight loop.
  * `random` is injectable so tests are deterministic.
  */
 export function backoffDelay(retry: number, options: ResolvedReconnect, random: () => number = Math.random): number {
   const n = Math.max(1, Math.floor(retry));
   // 2^(n-1) overflows to Infinity for huge n; min() handles it.
   const base = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (n - 1));
-  const spread = base * options.jitter * (2 * random() - 1);
-  return Math.round(Math.max(options.initialDelayMs, Math.min(options.maxDelayMs, base + spread)));
+  return Math.round(base * (1 - options.jitter * random()));
 }

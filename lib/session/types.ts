@@ -14,7 +14,7 @@ export interface ReconnectOptions {
   readonly maxDelayMs?: number;
   /** Give up after this many failed attempts in a row; 0 = retry forever (default 0). */
   readonly maxRetries?: number;
-  /** Random jitter as a fraction of the delay (default 0.2 → ±20 %). */
+  /** Random jitter: each delay is shortened by up to this fraction (default 0.2 → 0.8–1.0 × the delay; at most 0.5). */
   readonly jitter?: number;
   /** Delay after OPSP8996 ALREADY IN USE appkey (default 30 000 ms). */
   readonly inUseDelayMs?: number;

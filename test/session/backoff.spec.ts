@@ -4,7 +4,7 @@ import { RECONNECT_DEFAULTS } from '../../lib/session/types';
 import { Prng } from '../fixtures/prng';
 
 describe('session/backoff', () => {
-  it('defaults to 1 s doubling up to 60 s, retry forever, ±20 % jitter, 30 s after OPSP8996', () => {
+  it('defaults to 1 s doubling up to 60 s, retry forever, up to 20 % shorter by jitter, 30 s after OPSP8996', () => {
     assert.deepEqual(resolveReconnect(undefined), RECONNECT_DEFAULTS);
     assert.deepEqual({ ...RECONNECT_DEFAULTS }, { initialDelayMs: 1000, maxDelayMs: 60000, maxRetries: 0, jitter: 0.2, inUseDelayMs: 30000 });
   });
@@ -15,7 +15,7 @@ describe('session/backoff', () => {
     assert.deepEqual(delays, [1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000, 60000]);
   });
 
-  it('keeps jittered delays within ±jitter, never below the initial delay nor above the cap', () => {
+  it('jitter only shortens: delays within [base × (1 − jitter), base], never above the cap', () => {
     const o = resolveReconnect({ initialDelayMs: 100, maxDelayMs: 1600, jitter: 0.5 });
     const rng = new Prng(42);
     const seen = new Set<number>();
@@ -23,14 +23,15 @@ describe('session/backoff', () => {
       const base = Math.min(1600, 100 * 2 ** (n - 1));
       for (let i = 0; i < 200; i++) {
         const d = backoffDelay(n, o, () => rng.next());
-        assert.ok(d >= Math.max(100, base * 0.5) - 1 && d <= Math.min(1600, base * 1.5) + 1, `retry ${n}: ${d}`);
+        assert.ok(d >= base * 0.5 - 1 && d <= base, `retry ${n}: ${d}`);
         seen.add(d);
       }
     }
     assert.ok(seen.size > 100, 'jitter actually varies the delay');
     assert.equal(backoffDelay(1, o, () => 0), 100);
-    assert.equal(backoffDelay(3, o, () => 0), 200);
-    assert.equal(backoffDelay(3, o, () => 0.999999), 600);
+    assert.equal(backoffDelay(1, o, () => 0.999999), 50);
+    assert.equal(backoffDelay(3, o, () => 0), 400);
+    assert.equal(backoffDelay(3, o, () => 0.5), 300);
   });
 
   it('clamps nonsense options', () => {
@@ -38,7 +39,7 @@ describe('session/backoff', () => {
     assert.equal(o.initialDelayMs, 1);
     assert.ok(o.maxDelayMs >= o.initialDelayMs);
     assert.equal(o.maxRetries, 0);
-    assert.ok(o.jitter < 1);
+    assert.equal(o.jitter, 0.5);
     assert.equal(resolveReconnect({ maxRetries: undefined }).maxRetries, 0, 'undefined does not override a default');
   });
 });
