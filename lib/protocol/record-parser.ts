@@ -39,6 +39,11 @@ export type RecordParser = (s: string, start: number, cursor: RecordCursor, stam
  * regex, no per-field loop over descriptors, no closure per frame. Anything unusual in a numeric
  * field (spaces, more than 15 digits, junk) drops to `parseNumeric` for that field alone.
  */
+/** The general path for a numeric field the inline fast path did not take: `parseNumeric` on the whole field. */
+function SLOW_NUMBER(i: number): string {
+  return `else { p = s.indexOf('^', st); if (p < 0) p = len; c = p < len ? 94 : NaN; v = N(s, st, p); if (v !== v) { cur.truncated = false; cur.badField = ${i}; return null; } }`;
+}
+
 export function compileRecordParser(table: TrTable): RecordParser {
   const fields = table.fields;
   const n = fields.length;
@@ -49,14 +54,24 @@ export function compileRecordParser(table: TrTable): RecordParser {
     const end = last
       ? `if (p < len && c !== 94) { cur.truncated = false; cur.badField = ${i}; return null; }`
       : `if (c !== 94) { cur.truncated = p >= len; cur.badField = ${i}; return null; }`;
-    if (isNumericType(field.type)) {
+    if (field.type === 'int') {
+      // The commonest type (prices, volumes): digits only. A sign, a dot, spaces, more than 15
+      // digits or junk all end the fast loop away from '^' and take the general path below.
+      lines.push(
+        `st = p; c = s.charCodeAt(p); m = 0;`,
+        `while (c >= 48 && c <= 57) { m = m * 10 + (c - 48); p++; c = s.charCodeAt(p); }`,
+        `if ((c === 94 || p >= len) && p - st <= 15) v = p === st ? null : m;`,
+        SLOW_NUMBER(i),
+        `var v${i} = v;`,
+      );
+    } else if (isNumericType(field.type)) {
       lines.push(
         `st = p; c = s.charCodeAt(p); m = 0; k = 0; neg = c === 45; if (neg) { p++; c = s.charCodeAt(p); }`,
         `d = p; while (c >= 48 && c <= 57) { m = m * 10 + (c - 48); p++; c = s.charCodeAt(p); } d = p - d;`,
         `if (c === 46) { p++; c = s.charCodeAt(p); k = p; while (c >= 48 && c <= 57) { m = m * 10 + (c - 48); p++; c = s.charCodeAt(p); } k = p - k; }`,
         `if ((c === 94 || p >= len) && d + k > 0 && d + k <= 15) { v = k === 0 ? m : m / P[k]; if (neg && v !== 0) v = -v; }`,
         `else if (p === st && (c === 94 || p >= len)) v = null;`,
-        `else { p = s.indexOf('^', st); if (p < 0) p = len; c = p < len ? 94 : NaN; v = N(s, st, p); if (v !== v) { cur.truncated = false; cur.badField = ${i}; return null; } }`,
+        SLOW_NUMBER(i),
         `var v${i} = v;`,
       );
     } else {
