@@ -47,8 +47,6 @@ const NS = 'node-red-contrib-kis/kis-config:';
 const DEFAULT_CONFLATE_MS = 500;
 const MIN_CONFLATE_MS = 10;
 
-/** Records already handed to one node: a second node gets a copy, so no two flows share a payload object. */
-const delivered = new WeakSet<KisRecord>();
 
 function codesOf(value: unknown): string[] | null {
   if (typeof value === 'string') return splitCodes(value);
@@ -169,13 +167,8 @@ class MarketDataRuntime implements RecordSink, SessionUser {
       this.lastFrame = frame;
       this.receivedAt = Date.now();
     }
-    let payload: KisOutputMsg['payload'];
-    if (this.projector !== null) payload = this.projector(record);
-    else if (delivered.has(record)) payload = { ...record };
-    else {
-      delivered.add(record);
-      payload = record;
-    }
+    // The session gives each sink a record of its own, so it can go out as it is.
+    const payload: KisOutputMsg['payload'] = this.projector === null ? record : this.projector(record);
     const code = record.MKSC_SHRN_ISCD as string;
     const msg: KisOutputMsg = {
       topic: code,

@@ -134,8 +134,10 @@ export class SubscriptionRegistry {
     const records = frame.records;
     let delivered = 0;
     if (frame.table.kind === 'notice') {
+      let first = true;
       for (const registration of codes.values()) {
-        for (let i = 0; i < records.length; i++) this.deliver(registration, records[i] as KisRecord, frame);
+        for (let i = 0; i < records.length; i++) this.deliver(registration, records[i] as KisRecord, frame, first);
+        first = false;
       }
       return codes.size > 0 ? records.length : 0;
     }
@@ -146,17 +148,22 @@ export class SubscriptionRegistry {
       if (typeof code !== 'string') continue;
       const registration = codes.get(code);
       if (registration === undefined) continue;
-      this.deliver(registration, record, frame);
+      this.deliver(registration, record, frame, true);
       delivered++;
     }
     return delivered;
   }
 
-  private deliver(registration: Registration, record: KisRecord, frame: DataFrame): void {
+  /**
+   * Every sink gets a record object of its own (the parsed one for the first sink of a record, a
+   * shallow copy for any further one), so a flow that changes its msg.payload never changes
+   * another flow's. The common case, one sink per code, copies nothing.
+   */
+  private deliver(registration: Registration, record: KisRecord, frame: DataFrame, firstOwner: boolean): void {
     const sinks = registration.sinks;
     for (let j = 0; j < sinks.length; j++) {
       try {
-        (sinks[j] as RecordSink).onRecord(record, frame);
+        (sinks[j] as RecordSink).onRecord(firstOwner && j === 0 ? record : { ...record }, frame);
       } catch (err) {
         this.onSinkError?.(err, registration);
       }

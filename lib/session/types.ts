@@ -71,6 +71,7 @@ export interface SubscriptionError {
  * subscription, so dispatch is one map lookup and a method call per record.
  */
 export interface RecordSink {
+  /** The record is the sink's own object (never shared with another sink): it may keep or change it. */
   onRecord(record: KisRecord, frame: DataFrame): void;
   /** The registration was refused (or dropped by the server); the sink receives nothing more for it. */
   onSubscriptionError(error: SubscriptionError): void;

@@ -89,6 +89,7 @@ describe('session/SubscriptionRegistry', () => {
     assert.equal(samsung.records[0], frame.records[0]);
     assert.equal(samsung.records[1], frame.records[2]);
     assert.deepEqual(samsung2.records, samsung.records);
+    assert.notEqual(samsung2.records[0], samsung.records[0], 'a second sink gets its own object, not the shared one');
     assert.deepEqual(hynix.records.map((r) => r.MKSC_SHRN_ISCD), ['000660']);
     assert.equal(quotes.records.length, 0, 'H0STASP0 gets nothing from an H0STCNT0 frame');
     assert.equal(reg.dispatch(frameOf('H0NXCNT0', ['005930'])), 0, 'no registration of that TR');
@@ -96,11 +97,14 @@ describe('session/SubscriptionRegistry', () => {
 
   it('sends 체결통보 records to every registration of the TR (the frame has no tr_key)', () => {
     const reg = new SubscriptionRegistry(41);
-    const n = new CollectingSink();
+    const n = new CollectingSink(), other = new CollectingSink();
     reg.add('H0STCNI0', 'myhtsid', n);
+    reg.add('H0STCNI0', 'otherid', other);
     const frame = frameOf('H0STCNI0', ['005930', '000660']);
     assert.equal(reg.dispatch(frame), 2);
     assert.equal(n.records.length, 2);
+    assert.deepEqual(other.records, n.records);
+    assert.notEqual(other.records[0], n.records[0], 'each registration gets its own record objects');
   });
 
   it('keeps dispatching when a sink throws or unsubscribes from inside onRecord', () => {
