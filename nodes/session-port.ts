@@ -34,9 +34,9 @@ export function release(owner: string): Promise<void> {
 
 /** The embedded simulator, shared by every kis-config with server 'simulator'. */
 export function acquireSimulator(): Promise<RunningSimulator> {
-  return Promise.resolve(embedded.acquireEmbeddedSimulator());
+  return embedded.acquireEmbeddedSimulator();
 }
 
 export function releaseSimulator(sim: RunningSimulator): Promise<void> {
-  return Promise.resolve(embedded.releaseEmbeddedSimulator(sim));
+  return embedded.releaseEmbeddedSimulator(sim);
 }

@@ -617,22 +617,26 @@ export class KisSession {
   }
 
   /** One line per state change; a retry storm logs its first retry only (the rest at debug). */
+  /**
+   * State changes are logged at debug level only: callers observe them through the 'state' event
+   * (kis-config writes one translated line per change from it), so the log would only say it twice.
+   */
   private logState(s: SessionState): void {
     switch (s.state) {
       case 'connecting':
         this.log('debug', `connecting (attempt ${s.attempt})`);
         return;
       case 'connected':
-        this.log('info', `connected (${s.registrations} registration${s.registrations === 1 ? '' : 's'} to restore)`);
+        this.log('debug', `connected (${s.registrations} registration${s.registrations === 1 ? '' : 's'} to restore)`);
         return;
       case 'reconnecting':
-        this.log(s.retry === 1 ? 'warn' : 'debug', `${s.reason}; reconnecting in ${Math.round(s.delayMs)} ms (retry ${s.retry}${s.maxRetries > 0 ? ` of ${s.maxRetries}` : ''})`);
+        this.log('debug', `${s.reason}; reconnecting in ${Math.round(s.delayMs)} ms (retry ${s.retry}${s.maxRetries > 0 ? ` of ${s.maxRetries}` : ''})`);
         return;
       case 'failed':
-        this.log('error', `connection failed: ${s.reason}`);
+        this.log('debug', `connection failed: ${s.reason}`);
         return;
       case 'closed':
-        this.log('info', 'closed');
+        this.log('debug', 'closed');
         return;
       case 'idle':
         return;
