@@ -164,7 +164,9 @@ describe('editor: kis nodes in a real Node-RED and chromium (issue 6)', function
       const listed = page.locator('#node-input-codes-list');
       await listed.getByText('삼성전자').waitFor();
       await listed.getByText('SK하이닉스').waitFor();
-      assert.match(await page.locator('#node-input-codes-usage').innerText(), /\b2\b.*\b41\b|\b41\b.*\b2\b/);
+      const usage = await page.locator('#node-input-codes-usage').innerText();
+      assert.match(usage, /\b2\b.*\b41\b|\b41\b.*\b2\b/);
+      assert.ok(usage.includes('simulator'), `the usage line names the session's kis-config: ${usage}`);
       await screenshot(page, 'ko-2-tick-dialog');
       await confirmNodeDialog(page);
 
