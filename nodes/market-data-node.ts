@@ -43,7 +43,7 @@ export interface SubscriptionCommand {
 }
 
 /** Namespace of every runtime text (they all live in the kis-config catalog). */
-const NS = 'node-red-contrib-kis/kis-config:';
+const NS = '@kis-nodes/node-red-kis/kis-config:';
 const DEFAULT_CONFLATE_MS = 500;
 const MIN_CONFLATE_MS = 10;
 

@@ -120,7 +120,7 @@ function listenOnce(port) {
 function writeSettingsOnce(userDir) {
   const file = path.join(userDir, 'settings.js');
   if (fs.existsSync(file)) return file;
-  const text = `// Node-RED settings for the node-red-contrib-kis demo (\`npm start\`). Written once by scripts/demo.js;
+  const text = `// Node-RED settings for the @kis-nodes/node-red-kis demo (\`npm start\`). Written once by scripts/demo.js;
 // your edits are kept. Delete this file to get the defaults back.
 const path = require('node:path');
 module.exports = {
@@ -130,7 +130,7 @@ module.exports = {
   // Credentials are stored unencrypted in flows_cred.json inside this directory; fine for a local demo.
   // Set a secret string here before you enter a real app key and secret.
   credentialSecret: false,
-  // This repository, loaded as the node-red-contrib-kis module (its nodes and its examples).
+  // This repository, loaded as the @kis-nodes/node-red-kis module (its nodes and its examples).
   nodesDir: [process.env.KIS_DEMO_REPO || ${JSON.stringify(repoRoot)}],
   logging: { console: { level: 'info', metrics: false, audit: false } },
   editorTheme: { tours: false, projects: { enabled: false } },
@@ -180,7 +180,7 @@ function dashboardPath(flowsFile) {
 function printBanner(base, dashboard, userDir) {
   const lines = [
     '',
-    '  node-red-contrib-kis demo · 한국투자증권 실시간 시세 (simulator, no account needed)',
+    '  @kis-nodes/node-red-kis demo · 한국투자증권 실시간 시세 (simulator, no account needed)',
     '',
     `  Editor:    ${base}/`,
     ...(dashboard ? [`  Dashboard: ${base}${dashboard}`] : []),

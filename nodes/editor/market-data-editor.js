@@ -6,7 +6,7 @@
  */
 /* global RED, $, KIS_EDITOR_DATA */
 window.KisEditor = window.KisEditor || (function () {
-  var NS = 'node-red-contrib-kis/kis-config:kis-config.data.';
+  var NS = '@kis-nodes/node-red-kis/kis-config:kis-config.data.';
   var data = KIS_EDITOR_DATA;
 
   function t(key, params) {

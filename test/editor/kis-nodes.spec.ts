@@ -93,7 +93,7 @@ describe('editor: kis nodes in a real Node-RED and chromium (issue 6)', function
       credentials: { c2: { appKey: FAKE_APP_KEY, appSecret: FAKE_APP_SECRET } },
       settings: { lang: 'en-US' },
     });
-    const sets = (await red.nodeSets()).filter((s) => s.module === 'node-red-contrib-kis');
+    const sets = (await red.nodeSets()).filter((s) => s.module === '@kis-nodes/node-red-kis');
     const problems = ['kis-config', 'kis-tick', 'kis-quote'].flatMap((name) => {
       const set = sets.find((s) => s.name === name);
       if (set === undefined) return [`${name}: not registered (is it in package.json node-red.nodes?)`];

@@ -81,10 +81,10 @@ export const repoRoot: string = findRepoRoot(__dirname);
 function findRepoRoot(from: string): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg) && (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'node-red-contrib-kis') {
+    if (fs.existsSync(pkg) && (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === '@kis-nodes/node-red-kis') {
       return dir;
     }
-    if (path.dirname(dir) === dir) throw new Error(`no node-red-contrib-kis package.json above ${from}`);
+    if (path.dirname(dir) === dir) throw new Error(`no @kis-nodes/node-red-kis package.json above ${from}`);
   }
 }
 

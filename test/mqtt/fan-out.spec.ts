@@ -215,10 +215,10 @@ describe('MQTT fan-out example: publisher and subscriber runtimes through a real
       startNodeRed({ flows: [{ id: pubTab, type: 'tab', label: 'publisher' }] }),
       startNodeRed({ flows: [{ id: subTab, type: 'tab', label: 'subscriber' }] }),
     ]);
-    const kisSets = (await publisher.nodeSets()).filter((s) => s.module === 'node-red-contrib-kis');
+    const kisSets = (await publisher.nodeSets()).filter((s) => s.module === '@kis-nodes/node-red-kis');
     assert.ok(
       kisSets.some((s) => s.types.includes('kis-tick') && s.enabled && s.err === undefined),
-      `node-red-contrib-kis did not load in the publisher runtime: ${JSON.stringify(kisSets)}\n${publisher.output().slice(-2000)}`,
+      `@kis-nodes/node-red-kis did not load in the publisher runtime: ${JSON.stringify(kisSets)}\n${publisher.output().slice(-2000)}`,
     );
   });
 

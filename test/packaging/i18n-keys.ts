@@ -4,18 +4,18 @@
  * tests never notice). Only literal keys are found; keys built at run time (`'…opsp.' + code`) are not.
  *
  * Resolution follows Node-RED (node-red-conventions.md §4):
- * - editor html of node set S: data-i18n and this._() keys without "ns:" belong to node-red-contrib-kis/S;
+ * - editor html of node set S: data-i18n and this._() keys without "ns:" belong to @kis-nodes/node-red-kis/S;
  * - RED._("ns:key") names its namespace; "node-red:" keys are core (checked against the core catalog);
  * - runtime .ts: RED._ is namespaced to the calling node set, and by convention a catalog's top-level key
  *   is its node type, so an unprefixed "kis-config.status.x" is looked up in the kis-config catalog.
- * String constants that hold a namespace prefix (`const NS = 'node-red-contrib-kis/kis-config:'`) are
+ * String constants that hold a namespace prefix (`const NS = '@kis-nodes/node-red-kis/kis-config:'`) are
  * followed through template literals, `NS + 'key'`, and one-line wrappers such as
  * `function t(key) { return RED._(NS + key); }`.
  */
 import { packageName } from './package-info';
 
 export interface KeyUse {
-  /** "node-red-contrib-kis/kis-config", "node-red" (core) or "" (no namespace: an editor core key). */
+  /** "@kis-nodes/node-red-kis/kis-config", "node-red" (core) or "" (no namespace: an editor core key). */
   readonly namespace: string;
   readonly key: string;
   readonly file: string;
@@ -109,12 +109,12 @@ export function runtimeKeys(source: string, file: string): KeyUse[] {
     for (const key of literalArguments(source, callee, constants)) candidates.add(key);
   }
   // Status keys and keys passed through helpers: any literal shaped like a catalog key of this package.
-  const keyLiteral = /(['"`])((?:node-red-contrib-kis\/[\w-]+:|node-red:)?kis-[\w-]+(?:\.[\w-]+){2,})\1/g;
+  const keyLiteral = /(['"`])((?:@kis-nodes\/node-red-kis\/[\w-]+:|node-red:)?kis-[\w-]+(?:\.[\w-]+){2,})\1/g;
   for (const m of source.matchAll(keyLiteral)) candidates.add(m[2] ?? '');
   for (const m of source.matchAll(/(['"`])(node-red:[\w-]+(?:\.[\w-]+)+)\1/g)) candidates.add(m[2] ?? '');
   for (const m of source.matchAll(/`([^`\n]*\$\{[^`\n]*)`/g)) {
     const text = substitute(m[1] ?? '', constants);
-    if (text !== null && /^(node-red-contrib-kis\/[\w-]+:|node-red:)/.test(text)) candidates.add(text);
+    if (text !== null && /^(@kis-nodes\/node-red-kis\/[\w-]+:|node-red:)/.test(text)) candidates.add(text);
   }
   const uses: KeyUse[] = [];
   for (const full of candidates) {

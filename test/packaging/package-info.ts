@@ -8,7 +8,7 @@ import { repoRoot } from '../helpers/node-red-process';
 
 export { repoRoot };
 
-export const packageName = 'node-red-contrib-kis';
+export const packageName = '@kis-nodes/node-red-kis';
 export const languages = ['en-US', 'ko'] as const;
 export type Language = (typeof languages)[number];
 
@@ -36,7 +36,7 @@ export function readPackageJson(): PackageJson {
 /** A node set of this package: its name (= namespace suffix) and where its files are. */
 export interface NodeSet {
   readonly name: string;
-  /** Namespace the editor and runtime use for its catalog: node-red-contrib-kis/<name>. */
+  /** Namespace the editor and runtime use for its catalog: @kis-nodes/node-red-kis/<name>. */
   readonly namespace: string;
   /** Absolute path of the .js Node-RED loads (in dist). */
   readonly js: string;
