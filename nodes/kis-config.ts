@@ -10,12 +10,14 @@
  */
 import type { Node, NodeAPI, NodeStatus } from 'node-red';
 import { venueOf, type Exchange } from '../lib/protocol/exchange';
-import type { TrId } from '../lib/protocol/tr-tables';
+import type { MarketPhase } from '../lib/protocol/market-op';
+import type { TrId, Venue } from '../lib/protocol/tr-tables';
 import { redactSecrets } from '../lib/session/approval';
 import { KIS_SERVERS, type ServerChoice } from '../lib/session/servers';
 import type { KisSessionOptions, RecordSink, SessionState, SubscriptionHandle } from '../lib/session/types';
 import type { RunningSimulator } from '../lib/simulator/types';
 import { marketClockOf } from './market-clock';
+import { MarketObserver } from './market-observer';
 import { acquire, acquireSimulator, release, releaseSimulator, type SessionPort } from './session-port';
 import { statusFor } from './status';
 import type { KisConfigDef, KisConfigNode, KisCredentials, MarketClock, SessionUser, UserFacts } from './types';
@@ -48,6 +50,8 @@ class ConfigRuntime {
   private chain: Promise<void> = Promise.resolve();
   private clockTimer: NodeJS.Timeout | null = null;
   private readonly secrets: string[] = [];
+  /** What 장운영정보 subscriptions announced; it overrides the calendar in the badges. */
+  private readonly observer = new MarketObserver();
 
   constructor(
     private readonly RED: NodeAPI,
@@ -104,11 +108,25 @@ class ConfigRuntime {
   }
 
   marketClock(exchange: Exchange): MarketClock | null {
-    // The embedded simulator's market is always open; a clock would only confuse the demo.
+    const venue = venueOf(exchange);
+    const now = this.now();
+    return this.observer.clockFor(venue, now, this.calendarClock(venue, now));
+  }
+
+  /** The calendar's clock, or null when it does not apply (the embedded simulator's market is always open). */
+  private calendarClock(venue: Venue, now: number): MarketClock | null {
     if (this.server === 'simulator' || this.settings.kisConfigMarketClock === false) return null;
+    return marketClockOf(venue, now);
+  }
+
+  private now(): number {
     const clock = this.settings.kisConfigClock;
-    const now = typeof clock === 'function' ? (clock as () => number)() : Date.now();
-    return marketClockOf(venueOf(exchange), now);
+    return typeof clock === 'function' ? (clock as () => number)() : Date.now();
+  }
+
+  observeMarket(venue: Venue, phase: MarketPhase): void {
+    const now = this.now();
+    if (this.observer.observe(venue, phase, now, this.calendarClock(venue, now))) this.refreshClock();
   }
 
   text(key: string, params?: Record<string, string | number>): string {
@@ -299,6 +317,7 @@ export = function (RED: NodeAPI): void {
     this.sessionState = () => runtime.sessionState();
     this.sessionReady = () => runtime.sessionReady();
     this.marketClock = (exchange) => runtime.marketClock(exchange);
+    this.observeMarket = (venue, phase) => runtime.observeMarket(venue, phase);
     this.text = (key, params) => runtime.text(key, params);
     this.statusFor = (state, facts) => runtime.statusFor(state, facts);
     this.redact = (text) => runtime.redact(text);
