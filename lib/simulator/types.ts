@@ -1,5 +1,5 @@
 /**
- * Contract of the local KIS simulator (issue 4). Implemented in lib/simulator/; the session tests,
+ * Contract of the local KIS simulator. Implemented in lib/simulator/; the session tests,
  * the node tests, the demo and the benchmarks all drive it through this interface.
  */
 
@@ -21,7 +21,7 @@ export interface SimulatorOptions {
   readonly rate?: number;
   /** Per-code overrides of `rate`. */
   readonly rates?: Readonly<Record<string, number>>;
-  /** `always` = market always open (demo default); `kst` = follow KST market hours (doc §8). */
+  /** `always` = market always open (demo default); `kst` = follow the KRX/NXT session calendar (docs/protocol/market-calendar.md). */
   readonly hours?: 'always' | 'kst';
   /** Clock (epoch ms); injectable for tests. */
   readonly now?: () => number;
@@ -81,7 +81,7 @@ export interface SimulatorStats {
   readonly requests: readonly ReceivedRequest[];
 }
 
-/** Faults on demand, for the reliability tests (issue 4 "Faults on demand"). */
+/** Faults on demand, for the reliability tests. */
 export interface SimulatorFaults {
   /** Drop every open socket: with a close frame (clean) or by destroying the TCP socket. */
   dropAll(opts?: { clean?: boolean }): void;
