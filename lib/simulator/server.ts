@@ -44,6 +44,7 @@ const DEFAULTS = {
   noticeIntervalMs: 15_000,
   maxBufferedBytes: 4 * 1024 * 1024,
   tickMs: 10,
+  tokenMinIntervalMs: 60_000,
 };
 
 interface Session {
@@ -144,9 +145,13 @@ class Simulator {
     this.slotHoldMs = o.slotHoldMs ?? DEFAULTS.slotHoldMs;
     this.maxRegistrations = o.maxRegistrations ?? DEFAULTS.maxRegistrations;
     this.tickMs = Math.max(1, o.tickMs ?? DEFAULTS.tickMs);
+    // Only the text echo answers PINGPONG by default: KIS's guide describes echoing the PINGPONG text,
+    // while the official samples answer with a WebSocket pong control frame, and whether the real
+    // server counts that is not settled (docs/protocol/wire.md). A client that passes here by
+    // default passes on either behaviour; acceptControlPong lets a pong-only client be tested too.
     this.acceptControlPong = o.acceptControlPong ?? false;
     this.model = new MarketModel(o.seed ?? DEFAULTS.seed);
-    this.rest = new RestApi(this.credentials, this.now);
+    this.rest = new RestApi(this.credentials, this.now, o.tokenMinIntervalMs ?? DEFAULTS.tokenMinIntervalMs);
     this.streamer = new Streamer(
       o.rate ?? DEFAULTS.rate,
       o.rates ?? {},
@@ -420,6 +425,7 @@ class Simulator {
       openSockets: [...this.sessions].filter((s) => !s.closed).length,
       openSocketsByAppKey: byAppKey,
       approvalsIssued: this.rest.approvalsIssued,
+      tokensIssued: this.rest.tokensIssued,
       recordsSent: Object.fromEntries(st.recordsSent),
       totalRecordsSent: st.totalRecordsSent,
       framesSent: st.framesSent,
