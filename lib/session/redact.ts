@@ -22,8 +22,8 @@ export function redactAndShorten(text: string, secrets: Iterable<string | undefi
   return safe.length > max ? `${safe.slice(0, max - 1)}…` : safe;
 }
 
-/** What a code may look like when shown as one (OPSP0008, EGW00103, ACK_TIMEOUT, HTTP 500). */
-const CODE_SHAPE = /^[A-Za-z0-9_ ]{1,16}$/;
+/** What a code may look like when shown as one (OPSP0008, EGW00103, ACK_TIMEOUT, HTTP 500, H0STCNT0). */
+const CODE_SHAPE = /^(?:[A-Z]{2,6}\d{3,5}|HTTP \d{3}|[A-Z_]{2,16}|H[0-9A-Z]{7})$/;
 
 export class Redactor {
   private readonly secrets = new Set<string>();

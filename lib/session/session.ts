@@ -49,7 +49,7 @@ const CADENCE_SAMPLES = 3;
 /** Dead = no message for this many times the observed PINGPONG cadence. */
 const CADENCE_FACTOR = 1.5;
 /** Longest close reason shown (after redaction). */
-const MAX_REASON = 120;
+const MAX_REASON = 80;
 
 export class KisSession {
   private _state: SessionState = { state: 'idle' };
@@ -396,7 +396,7 @@ export class KisSession {
     if (e.kind === 'aborted') return;
     if (e.kind === 'timeout') this.approvalTimeouts++;
     const failure = approvalFailure({ ...(e.status !== undefined && { status: e.status }), ...(e.code !== undefined && { code: e.code }), ...(e.retryAfterMs !== undefined && { retryAfterMs: e.retryAfterMs }) }, this.o.policy);
-    const code = e.code ?? (e.status !== undefined ? `HTTP ${e.status}` : e.kind === 'timeout' ? 'TIMEOUT' : e.kind === 'bad-response' ? 'BAD_RESPONSE' : 'NETWORK');
+    const code = e.code ?? (e.kind === 'bad-response' ? 'BAD_RESPONSE' : e.status !== undefined ? `HTTP ${e.status}` : e.kind === 'timeout' ? 'TIMEOUT' : 'NETWORK');
     const reason = e.code !== undefined ? `${egwInfo(e.code).en}: ${e.message}` : failure.kind === 'config' ? `${e.message}: is the REST URL right?` : e.message;
     this.scheduleReconnect(failure, reason, code);
   }
@@ -479,12 +479,15 @@ export class KisSession {
     }
   }
 
+  /** Remember the PINGPONG interval and re-arm the dead-connection check with the new figure. */
   private learnCadence(now: number): void {
     if (this.lastPingAt > 0) {
       this.pingGaps.push(now - this.lastPingAt);
       if (this.pingGaps.length > CADENCE_SAMPLES) this.pingGaps.shift();
     }
     this.lastPingAt = now;
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(this.onIdleCheck, this.deadAfterMs());
   }
 
   private onControl(ack: ControlFrame): void {

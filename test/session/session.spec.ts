@@ -374,6 +374,9 @@ describe('session/the secret scan', () => {
     const secrets = [...new Set([...approvalSpy.keys, ...credentials])];
     for (const secret of secrets) assert.ok(!text.includes(secret), 'a secret appeared in a log, state or error');
     // Partial leaks: no 12-character piece of an app key or secret either.
-    for (const secret of new Set(credentials)) for (let i = 0; i + 12 <= secret.length; i += 4) assert.ok(!text.includes(secret.slice(i, i + 12)), 'part of a credential appeared');
+    for (const secret of new Set(credentials)) for (let i = 0; i + 12 <= secret.length; i += 4) {
+      const piece = secret.slice(i, i + 12);
+      assert.ok(!text.includes(piece), `part of a credential appeared: …${text.slice(Math.max(0, text.indexOf(piece) - 100), text.indexOf(piece) + 20)}`);
+    }
   });
 });
