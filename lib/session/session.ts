@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import { buildSubscribe, buildUnsubscribe, type CustType } from '../protocol/messages';
 import { describeOpsp } from '../protocol/opsp';
 import { FrameParser, type ControlFrame, type FrameError } from '../protocol/parse-frame';
-import { isValidStockCode } from '../protocol/stock-codes';
+import { isValidKey, keyKindOf } from '../protocol/route';
 import { isTrId, TR_TABLES, type TrId } from '../protocol/tr-tables';
 import { ApprovalError, getApprovalKey, invalidateApprovalKey, redactSecrets } from './approval';
 import { backoffDelay, resolveReconnect, type ResolvedReconnect } from './backoff';
@@ -261,8 +261,9 @@ export class KisSession {
     if (this.stopping !== null) return { code: CLIENT_ERROR_CODES.SESSION_CLOSED, message: 'the KIS session is closed' };
     if (!isTrId(trId)) return { code: CLIENT_ERROR_CODES.UNKNOWN_TR, message: `unknown TR id ${JSON.stringify(String(trId).slice(0, 16))}` };
     const table = TR_TABLES[trId];
-    if (table.kind === 'notice' ? !HTS_ID.test(trKey) : !isValidStockCode(trKey)) {
-      const what = table.kind === 'notice' ? 'HTS ID (1–16 letters or digits)' : 'stock code (6 characters such as 005930, or 7 such as Q500001)';
+    if (table.kind === 'notice' ? !HTS_ID.test(trKey) : !isValidKey(table.kind, trKey)) {
+      const what = table.kind === 'notice' ? 'HTS ID (1–16 letters or digits)'
+        : keyKindOf(table) === 'index' ? 'index code (4 digits such as 0001)' : 'stock code (6 characters such as 005930, or 7 such as Q500001)';
       return { code: CLIENT_ERROR_CODES.BAD_CODE, message: `${JSON.stringify(String(trKey).slice(0, 20))} is not a valid ${what}` };
     }
     const server = this.o.server;
