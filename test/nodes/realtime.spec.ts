@@ -11,6 +11,7 @@ import { TR_TABLES } from '../../lib/protocol/tr-tables';
 import { startSimulator } from '../../lib/simulator';
 import type { RunningSimulator } from '../../lib/simulator/types';
 import { realtimeKinds } from '../../nodes/market-data-node';
+import { startScriptedKis, type ScriptedKis } from './scripted-kis';
 import configModule = require('../../nodes/kis-config');
 import tickModule = require('../../nodes/kis-tick');
 import quoteModule = require('../../nodes/kis-quote');
@@ -151,7 +152,88 @@ describe('kis-realtime and the 통합 routing rule in a Node-RED runtime (simula
         });
       }
     }
-    void tablesOf;
+  });
+});
+
+describe('kis-realtime against a scripted KIS server (every TR of the tables, chosen records)', function () {
+  this.timeout(30000);
+  let kis: ScriptedKis;
+
+  before(() => helper.startServer());
+  after(() => helper.stopServer());
+  beforeEach(async () => {
+    kis = await startScriptedKis();
+    helper.settings(SETTINGS);
+  });
+  afterEach(async () => {
+    await helper.unload();
+    await kis.stop();
+    helper.settings({});
+  });
+
+  function flow(extra: FlowNode[]): FlowNode[] {
+    return [TAB, configNode({ restUrl: kis.restUrl, wsUrl: kis.wsUrl }), ...extra];
+  }
+
+  for (const kind of realtimeKinds()) {
+    const routes = routesOf(kind);
+    it(`${kind}: every TR of the kind subscribes from the editor's properties and from an input msg, and delivers typed msgs`, async () => {
+      const code = routes.key === 'index' ? '0001' : '005930';
+      const other = routes.key === 'index' ? '1001' : '000660';
+      const venues = Object.keys(routes.trIds);
+      const nodes: FlowNode[] = [];
+      venues.forEach((v, i) => nodes.push(realtimeNode(`r${i}`, { data: kind, codes: code, exchange: venues.length > 1 ? v : 'UN' }, [`o${i}`]), helperNode(`o${i}`)));
+      await helper.load(MODULES, flow(nodes), credsFor());
+      for (const [i, v] of venues.entries()) {
+        const trId = routes.trIds[v as keyof typeof routes.trIds]!;
+        const table = TR_TABLES[trId];
+        await until(`${trId}|${code} registered`, () => kis.registrations().includes(`${trId}|${code}`));
+        const out = new Sink(helper.getNode(`o${i}`));
+        kis.push(trId, code, [{}, {}]);
+        const got = await out.wait(`records of ${trId}`, undefined, 2);
+        const msg = got[0]!;
+        assert.equal(msg.topic, code);
+        assert.deepEqual({ trId: kisOf(msg).trId, kind: kisOf(msg).kind }, { trId, kind });
+        const payload = msg.payload as Record<string, unknown>;
+        assert.deepEqual(Object.keys(payload).slice(0, table.fields.length), table.fields.map((f) => f.name));
+        for (const f of table.fields) {
+          const val = payload[f.name];
+          if (isNumericType(f.type)) assert.equal(typeof val, 'number', `${trId} ${f.name}`);
+          else assert.equal(typeof val, 'string', `${trId} ${f.name}`);
+        }
+        assert.equal(lastStatus({ id: `r${i}` })?.fill, 'green');
+        // An input msg adds a code like kis-tick's.
+        helper.getNode(`r${i}`).receive({ payload: { action: 'subscribe', codes: [other] } });
+        await until(`${trId}|${other} registered`, () => kis.registrations().includes(`${trId}|${other}`));
+        kis.push(trId, other, [{}]);
+        await out.wait(`records of ${other}`, (m) => m.topic === other);
+      }
+    });
+  }
+
+  const marketOp = realtimeKinds().find((k) => tablesOf(k).some((t) => t.fields.some((f) => f.name === 'MKOP_CLS_CODE')));
+  it('a 장운영정보 subscription tells every badge of the session what the market is doing', async function () {
+    if (marketOp === undefined) this.skip();
+    const trId = routesOf(marketOp!).trIds.KRX!;
+    await helper.load(MODULES, flow([
+      dataNode('kis-tick', 't1', { codes: '005930', exchange: 'KRX' }, ['o1']), helperNode('o1'),
+      realtimeNode('m1', { data: marketOp, codes: '005930', exchange: 'KRX' }, ['o2']), helperNode('o2'),
+    ]), credsFor());
+    await until('registered', () => kis.registrations().includes(`${trId}|005930`));
+    await until('t1 green', () => lastStatus({ id: 't1' })?.fill === 'green');
+    const events = new Sink(helper.getNode('o2'));
+    kis.push(trId, '005930', [{ MKOP_CLS_CODE: '174' }]); // 서킷브레이크 발동
+    await until('t1 halted', () => lastStatus({ id: 't1' })?.fill === 'yellow');
+    assert.match(String(lastStatus({ id: 't1' })?.text), /halted/);
+    assert.equal(lastStatus({ id: 'm1' })?.fill, 'yellow');
+    await events.wait('the event itself reaches the flow');
+    kis.push(trId, '005930', [{ MKOP_CLS_CODE: 'AB1', VI_CLS_CODE: 'Y' }]); // a stock event: the session stays as announced
+    await events.wait('second event', undefined, 2);
+    assert.equal(lastStatus({ id: 't1' })?.fill, 'yellow');
+    kis.push(trId, '005930', [{ MKOP_CLS_CODE: '175' }]); // 서킷브레이크 해제
+    await until('t1 green again', () => lastStatus({ id: 't1' })?.fill === 'green');
+    kis.push(trId, '005930', [{ MKOP_CLS_CODE: '129' }]); // 장마감
+    await until('t1 closed', () => lastStatus({ id: 't1' })?.fill === 'blue' && /closed/.test(String(lastStatus({ id: 't1' })?.text)));
   });
 });
 
