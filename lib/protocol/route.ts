@@ -124,3 +124,11 @@ export function isValidKey(kind: DataKind, code: string): boolean {
 export function tablesOf(kind: DataKind): TrTable[] {
   return (Object.values(TR_TABLES) as TrTable[]).filter((t) => t.kind === kind);
 }
+
+/** A kind's name, from its tables' names without the venue in brackets ("실시간 체결가 (KRX)" → "실시간 체결가"). */
+export function kindNames(kind: DataKind): { ko: string; en: string } {
+  const t = tablesOf(kind)[0];
+  if (t === undefined) return { ko: kind, en: kind };
+  const strip = (s: string): string => s.replace(/\s*\((KRX|NXT|통합|UN|integrated[^)]*)\)\s*$/, '').trim();
+  return { ko: strip(t.ko), en: strip(t.en) };
+}
