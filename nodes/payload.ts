@@ -32,7 +32,7 @@ export function compactProjector(trId: TrId): Projector {
   let p = projectors.get(trId);
   if (p === undefined) {
     const table = TR_TABLES[trId];
-    if (table.kind === 'notice') throw new Error(`${trId}: no compact payload for notices`);
+    if (table.kind !== 'tick' && table.kind !== 'quote') throw new Error(`${trId}: no compact payload for ${table.kind}`);
     const known = new Set(table.fields.map((f) => f.name));
     const names = [...COMPACT_FIELDS[table.kind], ...STAMP_FIELDS];
     for (const name of COMPACT_FIELDS[table.kind]) if (!known.has(name)) throw new Error(`${trId}: compact field ${name} is not in the table`);

@@ -345,7 +345,7 @@ function compileBuilders(): Builders {
     const fields: readonly FieldDef[] = t.fields;
     if (t.kind === 'tick') tick[trId] = compileRecordBuilder(fields, TICK_SOURCES, trId);
     else if (t.kind === 'quote') quote[trId] = compileRecordBuilder(fields, QUOTE_SOURCES, trId);
-    else notice[trId] = compileRecordBuilder(fields, NOTICE_SOURCES, trId);
+    else if (t.kind === 'notice') notice[trId] = compileRecordBuilder(fields, NOTICE_SOURCES, trId);
   }
   return { tick, quote, notice };
 }

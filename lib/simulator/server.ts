@@ -402,6 +402,8 @@ class Simulator {
     // Paper mode: the paper server's answer for a TR it does not serve is undocumented; OPSP8991 is our guess [I].
     const table = trTable(trId);
     if (table === undefined || !(this.mode === 'paper' ? table.paper : table.real)) return answer('OPSP8991');
+    // Only the TR kinds this simulator has a market model for; the others are refused like an unknown TR.
+    if (table.kind !== 'tick' && table.kind !== 'quote' && table.kind !== 'notice') return answer('OPSP8991');
     if (trKey === '') return answer('OPSP9990');
     // 체결통보 is keyed by HTS ID (any non-empty id of letters/digits); market data by stock code.
     if (table.kind === 'notice' ? !/^[A-Za-z0-9_@.-]{1,16}$/.test(trKey) : !isValidStockCode(trKey)) return answer('OPSP8992');
