@@ -36,7 +36,22 @@ function opspTable() {
   return ['| msg_cd | msg1 | 의미 | meaning | kind |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
+function isoDate(d) {
+  return `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
+}
+
+/** The market calendar (lib/protocol/market-calendar.ts) as a table: one row per session rule. */
+function hoursTable() {
+  const rules = [...kis.SESSION_RULES].sort((a, b) => a.venue.localeCompare(b.venue) || a.start - b.start || a.end - b.end);
+  const rows = rules.map((r) => {
+    const dated = [r.from === null ? '' : `since ${isoDate(r.from)}`, r.until === null ? '' : `until ${isoDate(r.until)}`].filter(Boolean).join(', ');
+    return `| ${r.venue} | ${kis.clockText(r.start)}–${kis.clockText(r.end)} | ${esc(r.ko)} | ${esc(r.en)} | ${dated || '—'} | ${esc(r.source)} |`;
+  });
+  return ['| exchange | KST | 세션 | session | in force | source |', '|---|---|---|---|---|---|', ...rows].join('\n');
+}
+
 const SECTIONS = {
+  hours: hoursTable,
   'fields-tick': () => fieldsTable(['H0STCNT0', 'H0NXCNT0', 'H0UNCNT0']),
   'fields-quote': () => fieldsTable(['H0STASP0', 'H0NXASP0', 'H0UNASP0']),
   opsp: opspTable,

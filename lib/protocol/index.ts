@@ -18,3 +18,4 @@ export * from './parse-frame';
 export * from './stock-codes';
 export * from './market-hours';
 export * from './tr-keys';
+export * from './market-calendar';
