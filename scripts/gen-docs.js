@@ -96,7 +96,7 @@ function realtimeSections(lang) {
 
 function indexTable(lang) {
   const tx = TEXT[lang];
-  const rows = protocol.KNOWN_INDICES.map((x) => `<tr><td><code>${x.code}</code></td><td>${esc(lang === 'ko' ? x.name : `${x.nameEn} ${x.name}`)}</td></tr>`);
+  const rows = protocol.INDEX_CODES.map((x) => `<tr><td><code>${x.code}</code></td><td>${esc(lang === 'ko' ? x.ko : `${x.en} · ${x.ko}`)}</td></tr>`);
   return `<table class="kis-indices">\n<tr><th>${tx.code}</th><th>${lang === 'ko' ? '지수' : 'index'}</th></tr>\n${rows.join('\n')}\n</table>`;
 }
 
@@ -134,7 +134,7 @@ function editorData() {
     for (const x of protocol.EXCHANGES) trIds[kind][x] = protocol.trIdFor(kind, x);
   }
   const indices = {};
-  for (const x of protocol.KNOWN_INDICES) indices[x.code] = { name: x.name, nameEn: x.nameEn };
+  for (const x of protocol.INDEX_CODES) indices[x.code] = { name: x.ko, nameEn: x.en };
   const nxt = {};
   for (const s of protocol.KNOWN_STOCKS) nxt[s.code] = protocol.knownNxtTradable(s.code);
   const kinds = {};

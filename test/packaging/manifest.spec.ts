@@ -29,6 +29,7 @@ const installedNodeRed = (JSON.parse(fs.readFileSync(require.resolve('node-red/p
 const contractSets: Readonly<Record<string, { readonly types: readonly string[]; readonly config: boolean }>> = {
   'kis-config': { types: ['kis-config'], config: true },
   'kis-quote': { types: ['kis-quote'], config: false },
+  'kis-realtime': { types: ['kis-realtime'], config: false },
   'kis-tick': { types: ['kis-tick'], config: false },
 };
 
@@ -109,7 +110,7 @@ describe('packaging: package.json (scorecard P01–P07, D01)', () => {
 
 describe('packaging: node sets load from dist', () => {
   const pkg = readPackageJson();
-  it('declares exactly the contract node sets (kis-config, kis-quote, kis-tick) under dist/nodes', () => {
+  it('declares exactly the contract node sets (kis-config, kis-quote, kis-realtime, kis-tick) under dist/nodes', () => {
     assert.deepEqual(Object.keys(pkg['node-red']?.nodes ?? {}).sort(), [...contractNodeSets].sort());
     assert.deepEqual(Object.keys(contractSets).sort(), [...contractNodeSets].sort());
     for (const [name, rel] of Object.entries(pkg['node-red']?.nodes ?? {})) {
