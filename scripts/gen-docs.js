@@ -124,6 +124,16 @@ function fillHelp(file, lang) {
   fs.writeFileSync(file, html);
 }
 
+/**
+ * A compiled protocol module that requires nothing, as a browser expression evaluating to its exports:
+ * the dialog then runs the very code the runtime runs, whatever helpers the module keeps inside.
+ */
+function browserModule(name) {
+  const source = fs.readFileSync(path.join(dist, 'lib', 'protocol', `${name}.js`), 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/m, '');
+  if (/\brequire\(/.test(source)) throw new Error(`lib/protocol/${name}.ts must not import anything to be used in the editor`);
+  return `(function () { var exports = {}; ${source}\n; return exports; })()`;
+}
+
 /** What the dialog needs from the protocol core, serialised from the compiled code itself. */
 function editorData() {
   const stocks = {};
@@ -151,7 +161,7 @@ function editorData() {
     `  realtimeKinds: ${JSON.stringify(realtimeKinds())},`,
     `  nodeTypes: ${JSON.stringify(Object.keys(MARKET_DATA_TYPES))},`,
     `  routeIn: ${protocol.routeIn.toString()},`,
-    `  isValidIndexCode: ${protocol.isValidIndexCode.toString()},`,
+    `  isValidIndexCode: ${browserModule('index-codes')}.isValidIndexCode,`,
     `  trIds: ${JSON.stringify(trIds)},`,
     `  maxRegistrations: ${SESSION_DEFAULTS.maxRegistrations},`,
     `  isValidStockCode: ${protocol.isValidStockCode.toString()},`,
