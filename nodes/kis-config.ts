@@ -22,6 +22,18 @@ import { acquire, acquireSimulator, release, releaseSimulator, type SessionPort 
 import { statusFor } from './status';
 import type { KisConfigDef, KisConfigNode, KisCredentials, MarketClock, SessionUser, UserFacts } from './types';
 
+/** Connect ceiling for a server on this machine (the simulator): loose, it is not KIS. */
+const LOOPBACK_CEILING = Object.freeze({ perMinute: 600, perHour: 36_000 });
+
+function isLoopback(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1';
+  } catch {
+    return false;
+  }
+}
+
 /** How often the market-clock part of the badges is refreshed while connected. */
 const CLOCK_REFRESH_MS = 30_000;
 
@@ -232,6 +244,13 @@ class ConfigRuntime {
     if (appKey === '' || appSecret === '') throw new Error(this.text('kis-config.errors.missing-credentials'));
     const s = this.settings;
     const optional = <T>(key: string): T | undefined => (s[key] === undefined ? undefined : (s[key] as T));
+    // The connect ceiling protects a KIS account from connect loops; a server on this machine (the
+    // simulator, tests) is not KIS, so its default is loose. A setting overrides both.
+    const loopback = isLoopback(restUrl) && isLoopback(wsUrl);
+    const ceiling = {
+      perMinute: optional<number>('kisConfigConnectsPerMinute') ?? (loopback ? LOOPBACK_CEILING.perMinute : undefined),
+      perHour: optional<number>('kisConfigConnectsPerHour') ?? (loopback ? LOOPBACK_CEILING.perHour : undefined),
+    };
     return {
       appKey,
       appSecret,
@@ -243,6 +262,10 @@ class ConfigRuntime {
       ackTimeoutMs: optional<number>('kisConfigAckTimeoutMs'),
       approvalTimeoutMs: optional<number>('kisConfigApprovalTimeoutMs'),
       idleTimeoutMs: optional<number>('kisConfigIdleTimeoutMs'),
+      minIdleTimeoutMs: optional<number>('kisConfigMinIdleTimeoutMs'),
+      healthyAfterMs: optional<number>('kisConfigHealthyAfterMs'),
+      forceCloseMs: optional<number>('kisConfigForceCloseMs'),
+      connectCeiling: ceiling,
       reconnect: {
         initialDelayMs: num(def.reconnectInitialMs, 1000),
         maxDelayMs: num(def.reconnectMaxMs, 60_000),
@@ -272,12 +295,16 @@ class ConfigRuntime {
     for (const user of [...this.members.values()]) user.onSessionState(state);
   }
 
-  /** One log line per change of state kind, never per retry. */
+  /**
+   * One log line per change of state kind, never per retry: "connection lost" only for a
+   * connection that worked, "cannot connect yet" otherwise; the code once, then the reason.
+   */
   private logTransition(state: SessionState): void {
     if (state.state === 'connected') this.node.log(this.text('kis-config.log.connected'));
     else if (state.state === 'reconnecting' || state.state === 'failed') {
       const reason = this.redact(state.code !== undefined ? `${state.code} ${state.reason}` : state.reason);
-      this.node.warn(`${this.text(`kis-config.log.${state.state}`)}: ${reason}`);
+      const key = state.state === 'failed' ? (state.cause === 'config' ? 'failed-config' : 'failed') : state.lost === false ? 'retrying' : 'reconnecting';
+      this.node.warn(`${this.text(`kis-config.log.${key}`)}: ${reason}`);
     }
   }
 
