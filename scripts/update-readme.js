@@ -50,7 +50,7 @@ function realtimeSections() {
 }
 
 function indexCodes() {
-  return ['| code | 지수 | index |', '|---|---|---|', ...kis.KNOWN_INDICES.map((x) => `| \`${x.code}\` | ${esc(x.name)} | ${esc(x.nameEn)} |`)].join('\n');
+  return ['| code | 지수 | index |', '|---|---|---|', ...kis.INDEX_CODES.map((x) => `| \`${x.code}\` | ${esc(x.ko)} | ${esc(x.en)} |`)].join('\n');
 }
 
 
