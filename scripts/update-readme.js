@@ -36,7 +36,14 @@ function opspTable() {
   return ['| msg_cd | msg1 | 의미 | meaning | kind |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
+function egwTable() {
+  const what = { config: 'stops (fix the settings, deploy again)', 'rate-limit': 'waits as asked', retry: 'backs off', 're-auth': 'REST only' };
+  const rows = kis.EGW_CODES.map((c) => `| \`${c.code}\` | ${esc(c.message)} | ${esc(c.ko)} | ${esc(c.en)} | ${what[c.kind]} |`);
+  return ['| code | KIS message | 의미 | meaning | the session |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
 const SECTIONS = {
+  egw: egwTable,
   'fields-tick': () => fieldsTable(['H0STCNT0', 'H0NXCNT0', 'H0UNCNT0']),
   'fields-quote': () => fieldsTable(['H0STASP0', 'H0NXASP0', 'H0UNASP0']),
   opsp: opspTable,

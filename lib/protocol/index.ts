@@ -11,3 +11,4 @@ export * from './record-parser';
 export * from './parse-frame';
 export * from './stock-codes';
 export * from './market-hours';
+export * from './egw';
