@@ -12,7 +12,7 @@ import type { Node, NodeAPI, NodeStatus } from 'node-red';
 import { venueOf, type Exchange } from '../lib/protocol/exchange';
 import type { MarketPhase } from '../lib/protocol/market-op';
 import type { TrId, Venue } from '../lib/protocol/tr-tables';
-import { redactSecrets } from '../lib/session/approval';
+import { redactSecrets } from '../lib/session/redact';
 import { KIS_SERVERS, type ServerChoice } from '../lib/session/servers';
 import type { KisSessionOptions, RecordSink, SessionState, SubscriptionHandle } from '../lib/session/types';
 import type { RunningSimulator } from '../lib/simulator/types';

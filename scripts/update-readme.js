@@ -68,7 +68,15 @@ function hoursTable() {
   return ['| exchange | KST | 세션 | session | in force | source |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
+function egwTable() {
+  const what = { config: 'stops (fix the settings, deploy again)', 'rate-limit': 'waits as asked', retry: 'backs off', 're-auth': 'REST only' };
+  const rows = kis.EGW_CODES.map((c) => `| \`${c.code}\` | ${esc(c.message)} | ${esc(c.ko)} | ${esc(c.en)} | ${what[c.kind]} |`);
+  return ['| code | KIS message | 의미 | meaning | the session |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
+
 const SECTIONS = {
+  egw: egwTable,
   hours: hoursTable,
   'fields-realtime': realtimeSections,
   'index-codes': indexCodes,

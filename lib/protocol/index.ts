@@ -23,3 +23,4 @@ export * from './market-op';
 
 export * from './tr-keys';
 export * from './market-calendar';
+export * from './egw';
