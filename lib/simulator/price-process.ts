@@ -410,7 +410,7 @@ export class CodeMarket {
     // Keep the whole ladder inside the daily limits around the match, as move() does.
     const lo = snapUp(this.profile.prevClose * 0.76), hi = snapDown(this.profile.prevClose * 1.24);
     const target = Math.min(hi, Math.max(lo, snapDown(centre)));
-    return { cause, viKind, startedAt, endsAt, publishFrom, target, targetQty: Math.max(1, targetQty), lower: lo, upper: hi };
+    return { cause, viKind, startedAt, endsAt, publishFrom, target, targetQty: Math.max(1, Math.round(targetQty)), lower: lo, upper: hi };
   }
 
   /** A few ticks either way of `p`, for where a call will match. */
