@@ -371,6 +371,16 @@ export class CodeMarket {
     return false;
   }
 
+  /**
+   * Does a stream of `venue` carry data for this code at all? Not NXT for a stock NXT does not
+   * trade — and not 통합 either: a production report has H0UNCNT0 acknowledging but never sending
+   * trades for such stocks (docs/protocol/realtime-trs.md), and the simulator does the same for
+   * every 통합 stream of them. KRX streams always do.
+   */
+  servesVenue(venue: Venue): boolean {
+    return venue === 'KRX' || this.profile.nxt;
+  }
+
   /** Force a VI at this code's next KRX continuous trade (for tests and demos). */
   triggerVi(): void {
     this.forceVi = true;

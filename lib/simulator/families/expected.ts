@@ -93,6 +93,7 @@ export const expectedFamily: TrFamily = {
     return {
       pace: 'rate',
       next(clock) {
+        if (!m.servesVenue(venue)) return null;
         m.advance(clock);
         const e = m.expected(clock.epochMs);
         if (e === null || !showsCall(venue, m, e.auction)) return null;

@@ -99,6 +99,7 @@ export const memberFamily: TrFamily = {
     return {
       pace: 'rate',
       next(clock) {
+        if (!m.servesVenue(venue)) return null;
         if (!m.trade(venue, clock, scratch)) return null;
         topFive(c.f.sellQty, c.topSell);
         topFive(c.f.buyQty, c.topBuy);

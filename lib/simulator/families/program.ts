@@ -53,6 +53,7 @@ export const programFamily: TrFamily = {
     return {
       pace: 'rate',
       next(clock) {
+        if (!m.servesVenue(venue)) return null;
         if (!m.trade(venue, clock, c.trade)) return null;
         c.time = clock.time;
         c.sell = m.flows[venue].programSell();

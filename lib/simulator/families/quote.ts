@@ -98,6 +98,7 @@ export const quoteFamily: TrFamily = {
     return {
       pace: 'rate',
       next(clock) {
+        if (!m.servesVenue(venue)) return null;
         if (!m.quotes(venue, clock)) return null;
         m.churnBook(venue);
         const q = m.depthOf(venue, clock);

@@ -132,6 +132,7 @@ export const tickFamily: TrFamily = {
     return {
       pace: 'rate',
       next(clock) {
+        if (!m.servesVenue(venue)) return null;
         m.advance(clock);
         const p = m.lastPrint;
         if (p !== null && p.seq > seen && venue !== 'NXT') {
