@@ -54,6 +54,7 @@ export const marketStatusFamily: TrFamily = {
       pace: 'rate',
       next(clock) {
         if (!m.servesVenue(venue)) return null;
+        m.advance(clock);
         const e = m.events.after(cursor, venue);
         if (e === undefined) {
           // Nothing to announce: let the market of the code move on (it may trigger a VI).
