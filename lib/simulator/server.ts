@@ -150,7 +150,7 @@ class Simulator {
     // server counts that is not settled (docs/protocol/wire.md). A client that passes here by
     // default passes on either behaviour; acceptControlPong lets a pong-only client be tested too.
     this.acceptControlPong = o.acceptControlPong ?? false;
-    this.model = new MarketModel(o.seed ?? DEFAULTS.seed);
+    this.model = new MarketModel(o.seed ?? DEFAULTS.seed, { vi: o.vi ?? this.hours === 'kst' });
     this.rest = new RestApi(this.credentials, this.now, o.tokenMinIntervalMs ?? DEFAULTS.tokenMinIntervalMs);
     this.streamer = new Streamer(
       o.rate ?? DEFAULTS.rate,
@@ -214,6 +214,8 @@ class Simulator {
       faults,
       stats: () => this.stats(),
       emitNotice: (htsId) => this.emitNotice(htsId),
+      triggerVi: (code) => this.model.market(code).triggerVi(),
+      setHalt: (code, halted, reason) => this.model.market(code).setHalt(halted, reason ?? '매매거래정지 (simulated)', marketClock(this.now(), this.hours)),
       setRate: (rate, code) => {
         if (code === undefined) this.streamer.defaultRate = rate;
         else this.streamer.rates.set(code, rate);
