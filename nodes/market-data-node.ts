@@ -25,6 +25,8 @@ export interface KisMsgMeta {
   readonly kind: MarketKind;
   /** Epoch ms when the frame carrying the record was handed to this node. */
   readonly receivedAt: number;
+  /** The stock's Korean name from KIS's stock master, when the master knows the code. */
+  readonly name: string | undefined;
 }
 
 export interface KisOutputMsg extends NodeMessage {
@@ -79,6 +81,31 @@ export function partitionCodes(codes: readonly string[]): { valid: string[]; inv
 function toNumber(value: unknown, fallback: number): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   return Number.isFinite(n) ? n : fallback;
+}
+
+/**
+ * The sink of one code: carries the code's name, looked up once when the code is subscribed (or,
+ * while the master is still loading, until it is found), so the hot path does no lookup per record.
+ */
+class NamedSink implements RecordSink {
+  private name: string | undefined;
+
+  constructor(
+    private readonly owner: RecordSink & { onRecord(record: KisRecord, frame: DataFrame, name?: string): void },
+    private readonly config: KisConfigNode,
+    private readonly code: string,
+  ) {
+    this.name = config.stockName(code);
+  }
+
+  onRecord(record: KisRecord, frame: DataFrame): void {
+    if (this.name === undefined) this.name = this.config.stockName(this.code);
+    this.owner.onRecord(record, frame, this.name);
+  }
+
+  onSubscriptionError(error: SubscriptionError): void {
+    this.owner.onSubscriptionError(error);
+  }
 }
 
 class MarketDataRuntime implements RecordSink, SessionUser {
@@ -161,7 +188,7 @@ class MarketDataRuntime implements RecordSink, SessionUser {
 
   // ---- RecordSink (called by the session, hot path) ----
 
-  onRecord(record: KisRecord, frame: DataFrame): void {
+  onRecord(record: KisRecord, frame: DataFrame, name?: string): void {
     if (frame.trId !== this.trId) return; // in flight from before an exchange change
     if (frame !== this.lastFrame) {
       this.lastFrame = frame;
@@ -173,7 +200,7 @@ class MarketDataRuntime implements RecordSink, SessionUser {
     const msg: KisOutputMsg = {
       topic: code,
       payload,
-      kis: { trId: frame.trId, exchange: this.exchange, venue: this.venue, kind: this.kind, receivedAt: this.receivedAt },
+      kis: { trId: frame.trId, exchange: this.exchange, venue: this.venue, kind: this.kind, receivedAt: this.receivedAt, name },
     };
     if (this.conflateMs === 0) {
       this.node.send(msg);
@@ -247,7 +274,7 @@ class MarketDataRuntime implements RecordSink, SessionUser {
     for (const code of this.codes) {
       if (this.handles.has(code) || (this.refused !== null && this.refused.trKey === code)) continue;
       try {
-        const handle = this.config.subscribe(this.trId, code, this);
+        const handle = this.config.subscribe(this.trId, code, new NamedSink(this, this.config, code));
         if (handle !== null) this.handles.set(code, handle);
       } catch (err) {
         failures.push(this.config.redact(err instanceof Error ? err.message : String(err)));

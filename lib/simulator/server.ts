@@ -16,6 +16,7 @@ import { opspInfo } from '../protocol/opsp';
 import { isValidStockCode } from '../protocol/stock-codes';
 import { trTable, type TrId, type TrTable } from '../protocol/tr-tables';
 import { MarketModel, marketClock, type MarketClock } from './market';
+import { isListed, masterArchives } from './master-files';
 import type { ReceivedRequest, RunningSimulator, SimulatorCredentials, SimulatorFaults, SimulatorOptions, SimulatorStats } from './types';
 
 /** Obviously fake demo credentials (36-char app key like KIS's, 180-char secret). */
@@ -148,6 +149,8 @@ class Simulator {
   private defaultRate: number;
   private readonly rates = new Map<string, number>();
   private readonly model: MarketModel;
+  private readonly seed: number;
+  private masters: ReadonlyMap<string, Buffer> | null = null;
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private readonly sessions = new Set<Session>();
@@ -193,7 +196,8 @@ class Simulator {
     this.onFrameSent = o.onFrameSent;
     this.defaultRate = o.rate ?? DEFAULTS.rate;
     for (const [code, rate] of Object.entries(o.rates ?? {})) this.rates.set(code, rate);
-    this.model = new MarketModel(o.seed ?? DEFAULTS.seed);
+    this.seed = o.seed ?? DEFAULTS.seed;
+    this.model = new MarketModel(this.seed);
 
     this.server = createServer((req, res) => this.onHttp(req, res));
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INBOUND_BYTES, perMessageDeflate: false });
@@ -258,8 +262,19 @@ class Simulator {
 
   // ---------------------------------------------------------------- REST
 
+  /** KIS's master files at KIS's paths (lib/simulator/master-files.ts), built on the first request. */
+  private serveMaster(path: string, res: ServerResponse): boolean {
+    this.masters ??= masterArchives(this.seed);
+    const zip = this.masters.get(path);
+    if (zip === undefined) return false;
+    res.writeHead(200, { 'content-type': 'application/zip', 'content-length': zip.length });
+    res.end(zip);
+    return true;
+  }
+
   private onHttp(req: IncomingMessage, res: ServerResponse): void {
     const path = (req.url ?? '').split('?')[0];
+    if (req.method === 'GET' && this.serveMaster(path ?? '', res)) return void req.resume();
     if (req.method !== 'POST' || path !== APPROVAL_PATH) {
       sendJson(res, 404, { error_code: 'EGW00003', error_description: 'Not found (the simulator serves POST /oauth2/Approval only)' });
       req.resume();

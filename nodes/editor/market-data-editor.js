@@ -71,13 +71,12 @@ window.KisEditor = window.KisEditor || (function () {
         row.addClass('kis-code-invalid');
         $('<span class="kis-code-error"></span>').text(' ' + t('invalid')).css('color', 'var(--red-ui-text-color-error, #d00)').appendTo(row);
       } else {
-        var known = data.stocks[code];
-        var lang = (RED.i18n && RED.i18n.lang && RED.i18n.lang()) || '';
-        var name = known ? (lang.indexOf('ko') === 0 ? known.name : known.nameEn + ' ' + known.name) : t('unknown');
-        $('<span class="kis-code-name"></span>').text(' ' + name).appendTo(row);
+        // Name, market and warnings come from the stock master (code-search.js annotates the row).
+        $('<span class="kis-code-name"></span>').text(' ' + (window.KisCodeSearch.cachedName(code) || '…')).appendTo(row);
       }
       row.appendTo(list);
     });
+    window.KisCodeSearch.annotate(list, codes.filter(data.isValidStockCode), $('#node-input-exchange').val(), $('#node-input-codes-usage'));
     var used = registrationsOf($('#node-input-server').val(), node, codes, $('#node-input-exchange').val());
     var max = data.maxRegistrations;
     var config = RED.nodes.node($('#node-input-server').val());
@@ -90,6 +89,7 @@ window.KisEditor = window.KisEditor || (function () {
   function prepare(node) {
     var refresh = function () { renderCodes(node); };
     $('#node-input-codes').on('input change keyup', refresh);
+    window.KisCodeSearch.attach(node, refresh);
     $('#node-input-exchange, #node-input-server').on('change', refresh);
     $('#node-input-output').on('change', function () {
       $('#node-input-conflateMs-row').toggle($(this).val() === 'conflate');
@@ -102,7 +102,7 @@ window.KisEditor = window.KisEditor || (function () {
     var codes = codesOf(node.codes);
     var base = t(kind === 'tick' ? 'label-tick' : 'label-quote');
     if (codes.length === 0) return base;
-    var first = data.stocks[codes[0]] ? data.stocks[codes[0]].name : codes[0];
+    var first = window.KisCodeSearch.cachedName(codes[0]) || (data.stocks[codes[0]] ? data.stocks[codes[0]].name : codes[0]);
     return base + ' ' + first + (codes.length > 1 ? ' +' + (codes.length - 1) : '');
   }
 
