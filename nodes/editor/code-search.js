@@ -13,8 +13,10 @@ window.KisCodeSearch = window.KisCodeSearch || (function () {
   var NS = '@kis-nodes/node-red-kis/kis-config:kis-config.data.search.';
   var ENDPOINT = 'kis-config/master';
   var SEPARATOR = /[\s,;]/;
-  /** code → info, per connection key; filled by every answer, so labels can use it too. */
+  /** code → info from every answer (any connection), so rows and labels show names at once. */
   var known = {};
+  /** Valid codes the master did not know in the last answer that mentioned them. */
+  var unknown = {};
 
   function t(key, params) {
     return RED._(NS + key, params);
@@ -174,10 +176,41 @@ window.KisCodeSearch = window.KisCodeSearch || (function () {
 
   var annotateTimer = null;
   var annotateSeq = 0;
+  /** The master's state in the last answer (none: syntax-only). */
+  var lastState = null;
 
-  /** Fill in name, market and warnings of the rows under the field (li[data-code]); debounced. */
+  /** Name, market and warnings of one row from what the master said about its code. */
+  function applyRow(row, r, exchange, state) {
+    var nameEl = row.children('.kis-code-name');
+    row.children('.kis-code-warning').remove();
+    row.removeClass('kis-code-warned kis-code-unknown');
+    nameEl.css('color', '');
+    if (r && r.name) {
+      nameEl.text(' ' + describe(r));
+      var warn = warningsOf(r, exchange);
+      if (warn.length > 0) {
+        row.addClass('kis-code-warned');
+        $('<span class="kis-code-warning"></span>').text(' · ' + warn.join(', ')).css('color', 'var(--red-ui-text-color-warning, #b35900)').appendTo(row);
+      }
+    } else if (state === 'none') {
+      nameEl.text(' ' + t('syntax-only'));
+    } else if (state) {
+      row.addClass('kis-code-unknown');
+      nameEl.text(' ' + t('unknown')).css('color', 'var(--red-ui-text-color-warning, #b35900)');
+    }
+  }
+
+  /**
+   * Fill in name, market and warnings of the rows under the field (li[data-code]): at once from
+   * what earlier answers said, then from a fresh answer (debounced, the last request wins).
+   */
   function annotate(listEl, codes, exchange, usageEl) {
     if (annotateTimer) clearTimeout(annotateTimer);
+    listEl.children('li.kis-code').each(function () {
+      var code = $(this).attr('data-code');
+      if (known[code]) applyRow($(this), known[code], exchange, lastState);
+      else if (unknown[code] && lastState) applyRow($(this), null, exchange, lastState);
+    });
     if (codes.length === 0) return;
     annotateTimer = setTimeout(function () { annotateNow(listEl, codes, exchange, usageEl); }, 150);
   }
@@ -186,30 +219,20 @@ window.KisCodeSearch = window.KisCodeSearch || (function () {
     var mine = ++annotateSeq;
     ask({ codes: codes.join(',') }, function (answer) {
       if (mine !== annotateSeq) return;
+      lastState = answer.state || 'none';
       var byCode = {};
-      (answer.codes || []).forEach(function (r) { byCode[r.code] = r; remember(r); });
+      (answer.codes || []).forEach(function (r) {
+        byCode[r.code] = r;
+        remember(r);
+        if (r.valid && !r.known) unknown[r.code] = true;
+        else delete unknown[r.code];
+      });
       listEl.children('li.kis-code').each(function () {
         var row = $(this);
         var r = byCode[row.attr('data-code')];
-        if (!r || !r.valid) return;
-        var nameEl = row.children('.kis-code-name');
-        row.children('.kis-code-warning').remove();
-        if (r.known) {
-          nameEl.text(' ' + describe(r));
-          var warn = warningsOf(r, exchange);
-          if (warn.length > 0) {
-            row.addClass('kis-code-warned');
-            $('<span class="kis-code-warning"></span>').text(' · ' + warn.join(', ')).css('color', 'var(--red-ui-text-color-warning, #b35900)').appendTo(row);
-          }
-        } else if (answer.state !== 'none') {
-          row.addClass('kis-code-unknown');
-          nameEl.text(' ' + t('unknown'));
-          nameEl.css('color', 'var(--red-ui-text-color-warning, #b35900)');
-        } else {
-          nameEl.text(' ' + t('syntax-only'));
-        }
+        if (r && r.valid) applyRow(row, r.known ? r : null, exchange, lastState);
       });
-      if (usageEl && answer.state === 'none' && usageEl.find('.kis-master-none').length === 0) {
+      if (usageEl && lastState === 'none' && usageEl.find('.kis-master-none').length === 0) {
         usageEl.append($('<span class="kis-master-none"></span>').text(' · ' + t('unavailable')));
       }
     });
