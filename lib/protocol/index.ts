@@ -11,3 +11,6 @@ export * from './record-parser';
 export * from './parse-frame';
 export * from './stock-codes';
 export * from './market-hours';
+export * from './index-codes';
+export * from './route';
+export * from './market-op';

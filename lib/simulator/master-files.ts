@@ -6,10 +6,13 @@
  * Layout and encoding come from lib/protocol/master-file.ts; prices from the market model's
  * profiles (기준가 = 전일 종가, on the KRX tick grid).
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { formatMasterLine, MASTER_FILES, type MasterFileId, type MasterMarket } from '../protocol/master-file';
-import { KNOWN_STOCKS } from '../protocol/stock-codes';
+import type { TrTable } from '../protocol/tr-tables';
 import { writeZip } from '../protocol/zip';
+import type { Feed } from './families';
 import { stockProfile } from './market';
+import { namedListing, UNIVERSE } from './universe';
 
 /** One security of the simulated universe, as the master describes it. */
 export interface UniverseStock {
@@ -21,16 +24,27 @@ export interface UniverseStock {
   readonly managed?: boolean;
 }
 
-/** The universe the simulator trades and lists. */
+/** The universe the simulator trades and lists (lib/simulator/universe.ts). */
 export function simulatorUniverse(): readonly UniverseStock[] {
-  return KNOWN_STOCKS;
+  return UNIVERSE.map((l) => ({ code: l.code, name: l.name, market: l.market, nxt: l.nxtTradable }));
 }
 
-const universeCodes = new Set<string>();
-/** Is the code listed in the simulator's master (does it exist)? */
+/** Is the code listed in the simulator's master (does the stock exist)? */
 export function isListed(code: string): boolean {
-  if (universeCodes.size === 0) for (const s of simulatorUniverse()) universeCodes.add(s.code);
-  return universeCodes.has(code);
+  return namedListing(code) !== undefined;
+}
+
+/**
+ * The feed of a subscription to a well-formed code that is not listed: none. KIS acknowledges such
+ * a registration (OPSP0000) and then sends nothing for it (docs/protocol/master-files.md §Codes
+ * that do not exist); the registration still counts toward the session's limit.
+ */
+const NO_SUCH_STOCK: Feed = Object.freeze({ pace: 'event' as const, next: () => null });
+
+/** The feed for a new subscription: the family's, or nothing for an unlisted stock code. */
+export function feedFor(table: TrTable, key: string, open: () => Feed): Feed {
+  const stockKeyed = table.keyField === 'MKSC_SHRN_ISCD';
+  return stockKeyed && !isListed(key) ? NO_SUCH_STOCK : open();
 }
 
 /** ISO 6166 check digit: letters become two digits (A=10 … Z=35), then Luhn from the right. */
@@ -104,7 +118,27 @@ function fileOf(id: MasterFileId, universe: readonly UniverseStock[], seed: numb
   return Buffer.concat(lines);
 }
 
-/** Every master zip of the universe, by its URL path; built once per simulator. */
+/**
+ * A request handler for KIS's master paths (GET only): true when it answered. The archives are
+ * built on the first request and kept.
+ */
+export function masterFileHandler(seed: number): (req: IncomingMessage, res: ServerResponse) => boolean {
+  let archives: ReadonlyMap<string, Buffer> | null = null;
+  return (req, res) => {
+    if (req.method !== 'GET') return false;
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    if (!path.startsWith('/common/master/')) return false;
+    archives ??= masterArchives(seed);
+    const zip = archives.get(path);
+    if (zip === undefined) return false;
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/zip', 'content-length': zip.length });
+    res.end(zip);
+    return true;
+  };
+}
+
+/** Every master zip of the universe, by its URL path. */
 export function masterArchives(seed: number, universe: readonly UniverseStock[] = simulatorUniverse()): ReadonlyMap<string, Buffer> {
   const out = new Map<string, Buffer>();
   for (const id of Object.keys(MASTER_FILES) as MasterFileId[]) {

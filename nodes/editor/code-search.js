@@ -204,7 +204,7 @@ window.KisCodeSearch = window.KisCodeSearch || (function () {
    * Fill in name, market and warnings of the rows under the field (li[data-code]): at once from
    * what earlier answers said, then from a fresh answer (debounced, the last request wins).
    */
-  function annotate(listEl, codes, exchange, usageEl) {
+  function annotate(listEl, codes, exchange, usageEl, answered) {
     if (annotateTimer) clearTimeout(annotateTimer);
     listEl.children('li.kis-code').each(function () {
       var code = $(this).attr('data-code');
@@ -212,10 +212,10 @@ window.KisCodeSearch = window.KisCodeSearch || (function () {
       else if (unknown[code] && lastState) applyRow($(this), null, exchange, lastState);
     });
     if (codes.length === 0) return;
-    annotateTimer = setTimeout(function () { annotateNow(listEl, codes, exchange, usageEl); }, 150);
+    annotateTimer = setTimeout(function () { annotateNow(listEl, codes, exchange, usageEl, answered); }, 150);
   }
 
-  function annotateNow(listEl, codes, exchange, usageEl) {
+  function annotateNow(listEl, codes, exchange, usageEl, answered) {
     var mine = ++annotateSeq;
     ask({ codes: codes.join(',') }, function (answer) {
       if (mine !== annotateSeq) return;
@@ -235,7 +235,13 @@ window.KisCodeSearch = window.KisCodeSearch || (function () {
       if (usageEl && lastState === 'none' && usageEl.find('.kis-master-none').length === 0) {
         usageEl.append($('<span class="kis-master-none"></span>').text(' · ' + t('unavailable')));
       }
+      if (answered) answered();
     });
+  }
+
+  /** Does NXT trade the code, by the stock master (undefined: no answer has told). */
+  function nxtOf(code) {
+    return known[code] && typeof known[code].nxt === 'boolean' ? known[code].nxt : undefined;
   }
 
   /** The name of a code if an answer has mentioned it (for node labels). */
@@ -243,5 +249,5 @@ window.KisCodeSearch = window.KisCodeSearch || (function () {
     return known[code] ? known[code].name : undefined;
   }
 
-  return { attach: attach, annotate: annotate, cachedName: cachedName };
+  return { attach: attach, annotate: annotate, cachedName: cachedName, nxtOf: nxtOf };
 })();

@@ -30,6 +30,7 @@ const contractSets: Readonly<Record<string, { readonly types: readonly string[];
   'kis-config': { types: ['kis-config'], config: true },
   'kis-quote': { types: ['kis-quote'], config: false },
   'kis-tick': { types: ['kis-tick'], config: false },
+  'kis-bars': { types: ['kis-bars'], config: false },
 };
 
 function urlOf(field: PackageJson['repository'] | PackageJson['bugs']): string | undefined {
