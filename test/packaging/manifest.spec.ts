@@ -31,6 +31,7 @@ const contractSets: Readonly<Record<string, { readonly types: readonly string[];
   'kis-quote': { types: ['kis-quote'], config: false },
   'kis-tick': { types: ['kis-tick'], config: false },
   'kis-bars': { types: ['kis-bars'], config: false },
+  'kis-dashboard': { types: ['ui-kis-orderbook', 'ui-kis-candles'], config: false },
 };
 
 function urlOf(field: PackageJson['repository'] | PackageJson['bugs']): string | undefined {
