@@ -112,7 +112,7 @@ describe('packaging: package.json (scorecard P01–P07, D01)', () => {
 
 describe('packaging: node sets load from dist', () => {
   const pkg = readPackageJson();
-  it('declares exactly the contract node sets (every set in package.json's node-red.nodes) under dist/nodes', () => {
+  it('declares exactly the contract node sets (every set in package.json node-red.nodes) under dist/nodes', () => {
     assert.deepEqual(Object.keys(pkg['node-red']?.nodes ?? {}).sort(), [...contractNodeSets].sort());
     assert.deepEqual(Object.keys(contractSets).sort(), [...contractNodeSets].sort());
     for (const [name, rel] of Object.entries(pkg['node-red']?.nodes ?? {})) {
