@@ -123,7 +123,7 @@ function realtimeSections(lang) {
 
 function indexTable(lang) {
   const tx = TEXT[lang];
-  const rows = protocol.KNOWN_INDICES.map((x) => `<tr><td><code>${x.code}</code></td><td>${esc(lang === 'ko' ? x.name : `${x.nameEn} ${x.name}`)}</td></tr>`);
+  const rows = protocol.INDEX_CODES.map((x) => `<tr><td><code>${x.code}</code></td><td>${esc(lang === 'ko' ? x.ko : `${x.en} · ${x.ko}`)}</td></tr>`);
   return `<table class="kis-indices">\n<tr><th>${tx.code}</th><th>${lang === 'ko' ? '지수' : 'index'}</th></tr>\n${rows.join('\n')}\n</table>`;
 }
 
@@ -151,6 +151,16 @@ function fillHelp(file, lang) {
   fs.writeFileSync(file, html);
 }
 
+/**
+ * A compiled protocol module that requires nothing, as a browser expression evaluating to its exports:
+ * the dialog then runs the very code the runtime runs, whatever helpers the module keeps inside.
+ */
+function browserModule(name) {
+  const source = fs.readFileSync(path.join(dist, 'lib', 'protocol', `${name}.js`), 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/m, '');
+  if (/\brequire\(/.test(source)) throw new Error(`lib/protocol/${name}.ts must not import anything to be used in the editor`);
+  return `(function () { var exports = {}; ${source}\n; return exports; })()`;
+}
+
 /** What the dialog needs from the protocol core, serialised from the compiled code itself. */
 function editorData() {
   const stocks = {};
@@ -161,7 +171,7 @@ function editorData() {
     for (const x of protocol.EXCHANGES) trIds[kind][x] = protocol.trIdFor(kind, x);
   }
   const indices = {};
-  for (const x of protocol.KNOWN_INDICES) indices[x.code] = { name: x.name, nameEn: x.nameEn };
+  for (const x of protocol.INDEX_CODES) indices[x.code] = { name: x.ko, nameEn: x.en };
   const nxt = {};
   for (const s of protocol.KNOWN_STOCKS) nxt[s.code] = protocol.knownNxtTradable(s.code);
   const kinds = {};
@@ -178,7 +188,7 @@ function editorData() {
     `  realtimeKinds: ${JSON.stringify(realtimeKinds())},`,
     `  nodeTypes: ${JSON.stringify(Object.keys(MARKET_DATA_TYPES))},`,
     `  routeIn: ${protocol.routeIn.toString()},`,
-    `  isValidIndexCode: ${protocol.isValidIndexCode.toString()},`,
+    `  isValidIndexCode: ${browserModule('index-codes')}.isValidIndexCode,`,
     `  trIds: ${JSON.stringify(trIds)},`,
     `  maxRegistrations: ${SESSION_DEFAULTS.maxRegistrations},`,
     `  isValidStockCode: ${protocol.isValidStockCode.toString()},`,
@@ -191,7 +201,8 @@ function fillEditor(file) {
   const shared = fs.readFileSync(path.join(root, 'nodes', 'editor', 'market-data-editor.js'), 'utf8');
   let html = fs.readFileSync(file, 'utf8');
   const form = fs.readFileSync(path.join(root, 'nodes', 'editor', 'market-data-form.html'), 'utf8').replace(/^<!--.*-->\n/, '');
-  html = html.replace(/\/\* KIS_EDITOR_SHARED[^*]*\*\//, () => `${editorData()}\n${shared}`);
+  const search = fs.readFileSync(path.join(root, 'nodes', 'editor', 'code-search.js'), 'utf8');
+  html = html.replace(/\/\* KIS_EDITOR_SHARED[^*]*\*\//, () => `${editorData()}\n${search}\n${shared}`);
   html = html.replace(/ *<!-- KIS_FORM[^>]*-->\n/, () => form);
   fs.writeFileSync(file, html);
 }
