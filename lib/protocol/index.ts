@@ -14,3 +14,4 @@ export * from './market-hours';
 export * from './index-codes';
 export * from './route';
 export * from './market-op';
+export * from './notices';

@@ -4,14 +4,14 @@
  */
 import type { TrKind, TrTable } from '../../protocol/tr-tables';
 import type { TrFamily } from './family';
-import { noticeFamily } from './notice';
+import { orderNoticeFamily } from '../orders';
 import { quoteFamily } from './quote';
 import { tickFamily } from './tick';
 
 export const FAMILIES: Readonly<Partial<Record<TrKind, TrFamily>>> = {
   tick: tickFamily,
   quote: quoteFamily,
-  notice: noticeFamily,
+  notice: orderNoticeFamily,
 };
 
 export function familyOf(table: TrTable): TrFamily | undefined {
