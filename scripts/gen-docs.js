@@ -215,7 +215,7 @@ for (const lang of ['en-US', 'ko']) {
     if (fs.existsSync(file)) fillHelp(file, lang);
   }
 }
-for (const node of ['kis-tick', 'kis-quote', 'kis-realtime']) {
+for (const node of ['kis-tick', 'kis-quote', 'kis-realtime', 'kis-notice']) {
   const file = path.join(nodesOut, `${node}.html`);
   if (fs.existsSync(file)) fillEditor(file);
 }
