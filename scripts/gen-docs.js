@@ -174,7 +174,8 @@ function fillEditor(file) {
   const shared = fs.readFileSync(path.join(root, 'nodes', 'editor', 'market-data-editor.js'), 'utf8');
   let html = fs.readFileSync(file, 'utf8');
   const form = fs.readFileSync(path.join(root, 'nodes', 'editor', 'market-data-form.html'), 'utf8').replace(/^<!--.*-->\n/, '');
-  html = html.replace(/\/\* KIS_EDITOR_SHARED[^*]*\*\//, () => `${editorData()}\n${shared}`);
+  const search = fs.readFileSync(path.join(root, 'nodes', 'editor', 'code-search.js'), 'utf8');
+  html = html.replace(/\/\* KIS_EDITOR_SHARED[^*]*\*\//, () => `${editorData()}\n${search}\n${shared}`);
   html = html.replace(/ *<!-- KIS_FORM[^>]*-->\n/, () => form);
   fs.writeFileSync(file, html);
 }
