@@ -59,6 +59,8 @@ export interface SessionUser {
   onSessionReady(): void;
   /** The session state changed (fan-out from the config node). */
   onSessionState(state: SessionState): void;
+  /** Optional: a (new) copy of the stock master is loaded; names and NXT eligibility may have changed. */
+  onMasterReady?(): void;
 }
 
 /** The part of a kis-config node the data nodes use. */
