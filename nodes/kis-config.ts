@@ -10,15 +10,31 @@
  */
 import type { Node, NodeAPI, NodeStatus } from 'node-red';
 import { venueOf, type Exchange } from '../lib/protocol/exchange';
-import type { TrId } from '../lib/protocol/tr-tables';
-import { redactSecrets } from '../lib/session/approval';
+import type { MarketPhase } from '../lib/protocol/market-op';
+import type { TrId, Venue } from '../lib/protocol/tr-tables';
+import { redactSecrets } from '../lib/session/redact';
 import { KIS_SERVERS, type ServerChoice } from '../lib/session/servers';
 import type { KisSessionOptions, RecordSink, SessionState, SubscriptionHandle } from '../lib/session/types';
 import type { RunningSimulator } from '../lib/simulator/types';
+import type { MasterStore } from '../lib/master';
 import { marketClockOf } from './market-clock';
+import { masterForServer, registerMasterAdmin } from './master-port';
+import { MarketObserver } from './market-observer';
 import { acquire, acquireSimulator, release, releaseSimulator, type SessionPort } from './session-port';
 import { statusFor } from './status';
 import type { KisConfigDef, KisConfigNode, KisCredentials, MarketClock, SessionUser, UserFacts } from './types';
+
+/** Connect ceiling for a server on this machine (the simulator): loose, it is not KIS. */
+const LOOPBACK_CEILING = Object.freeze({ perMinute: 600, perHour: 36_000 });
+
+function isLoopback(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1';
+  } catch {
+    return false;
+  }
+}
 
 /** How often the market-clock part of the badges is refreshed while connected. */
 const CLOCK_REFRESH_MS = 30_000;
@@ -48,6 +64,10 @@ class ConfigRuntime {
   private chain: Promise<void> = Promise.resolve();
   private clockTimer: NodeJS.Timeout | null = null;
   private readonly secrets: string[] = [];
+  /** The stock master this config's server publishes (names, NXT eligibility); loaded on first use. */
+  readonly master: MasterStore | null;
+  /** What 장운영정보 subscriptions announced; it overrides the calendar in the badges. */
+  private readonly observer = new MarketObserver();
 
   constructor(
     private readonly RED: NodeAPI,
@@ -55,6 +75,7 @@ class ConfigRuntime {
     private readonly def: KisConfigDef,
   ) {
     this.server = isServer(def.server) ? def.server : 'simulator';
+    this.master = masterForServer(RED, this.server, def.restUrl);
     const creds: KisCredentials = node.credentials ?? {};
     for (const s of [creds.appKey, creds.appSecret]) if (typeof s === 'string' && s !== '') this.secrets.push(s);
     this.onState = this.onState.bind(this);
@@ -69,6 +90,7 @@ class ConfigRuntime {
 
   register(user: SessionUser): void {
     if (this.closed) return;
+    if (this.master !== null) void this.master.ensure();
     this.users[user.node.id] = user.node;
     this.members.set(user.node.id, user);
     user.onSessionState(this.state);
@@ -104,11 +126,25 @@ class ConfigRuntime {
   }
 
   marketClock(exchange: Exchange): MarketClock | null {
-    // The embedded simulator's market is always open; a clock would only confuse the demo.
+    const venue = venueOf(exchange);
+    const now = this.now();
+    return this.observer.clockFor(venue, now, this.calendarClock(venue, now));
+  }
+
+  /** The calendar's clock, or null when it does not apply (the embedded simulator's market is always open). */
+  private calendarClock(venue: Venue, now: number): MarketClock | null {
     if (this.server === 'simulator' || this.settings.kisConfigMarketClock === false) return null;
+    return marketClockOf(venue, now);
+  }
+
+  private now(): number {
     const clock = this.settings.kisConfigClock;
-    const now = typeof clock === 'function' ? (clock as () => number)() : Date.now();
-    return marketClockOf(venueOf(exchange), now);
+    return typeof clock === 'function' ? (clock as () => number)() : Date.now();
+  }
+
+  observeMarket(venue: Venue, phase: MarketPhase): void {
+    const now = this.now();
+    if (this.observer.observe(venue, phase, now, this.calendarClock(venue, now))) this.refreshClock();
   }
 
   text(key: string, params?: Record<string, string | number>): string {
@@ -214,6 +250,13 @@ class ConfigRuntime {
     if (appKey === '' || appSecret === '') throw new Error(this.text('kis-config.errors.missing-credentials'));
     const s = this.settings;
     const optional = <T>(key: string): T | undefined => (s[key] === undefined ? undefined : (s[key] as T));
+    // The connect ceiling protects a KIS account from connect loops; a server on this machine (the
+    // simulator, tests) is not KIS, so its default is loose. A setting overrides both.
+    const loopback = isLoopback(restUrl) && isLoopback(wsUrl);
+    const ceiling = {
+      perMinute: optional<number>('kisConfigConnectsPerMinute') ?? (loopback ? LOOPBACK_CEILING.perMinute : undefined),
+      perHour: optional<number>('kisConfigConnectsPerHour') ?? (loopback ? LOOPBACK_CEILING.perHour : undefined),
+    };
     return {
       appKey,
       appSecret,
@@ -225,6 +268,10 @@ class ConfigRuntime {
       ackTimeoutMs: optional<number>('kisConfigAckTimeoutMs'),
       approvalTimeoutMs: optional<number>('kisConfigApprovalTimeoutMs'),
       idleTimeoutMs: optional<number>('kisConfigIdleTimeoutMs'),
+      minIdleTimeoutMs: optional<number>('kisConfigMinIdleTimeoutMs'),
+      healthyAfterMs: optional<number>('kisConfigHealthyAfterMs'),
+      forceCloseMs: optional<number>('kisConfigForceCloseMs'),
+      connectCeiling: ceiling,
       reconnect: {
         initialDelayMs: num(def.reconnectInitialMs, 1000),
         maxDelayMs: num(def.reconnectMaxMs, 60_000),
@@ -254,12 +301,16 @@ class ConfigRuntime {
     for (const user of [...this.members.values()]) user.onSessionState(state);
   }
 
-  /** One log line per change of state kind, never per retry. */
+  /**
+   * One log line per change of state kind, never per retry: "connection lost" only for a
+   * connection that worked, "cannot connect yet" otherwise; the code once, then the reason.
+   */
   private logTransition(state: SessionState): void {
     if (state.state === 'connected') this.node.log(this.text('kis-config.log.connected'));
     else if (state.state === 'reconnecting' || state.state === 'failed') {
       const reason = this.redact(state.code !== undefined ? `${state.code} ${state.reason}` : state.reason);
-      this.node.warn(`${this.text(`kis-config.log.${state.state}`)}: ${reason}`);
+      const key = state.state === 'failed' ? (state.cause === 'config' ? 'failed-config' : 'failed') : state.lost === false ? 'retrying' : 'reconnecting';
+      this.node.warn(`${this.text(`kis-config.log.${key}`)}: ${reason}`);
     }
   }
 
@@ -289,6 +340,7 @@ class ConfigRuntime {
 }
 
 export = function (RED: NodeAPI): void {
+  registerMasterAdmin(RED);
   function KisConfig(this: KisConfigNode, def: KisConfigDef): void {
     RED.nodes.createNode(this, def);
     const runtime = new ConfigRuntime(RED, this, def);
@@ -299,9 +351,13 @@ export = function (RED: NodeAPI): void {
     this.sessionState = () => runtime.sessionState();
     this.sessionReady = () => runtime.sessionReady();
     this.marketClock = (exchange) => runtime.marketClock(exchange);
+    this.observeMarket = (venue, phase) => runtime.observeMarket(venue, phase);
     this.text = (key, params) => runtime.text(key, params);
     this.statusFor = (state, facts) => runtime.statusFor(state, facts);
     this.redact = (text) => runtime.redact(text);
+    this.kisMaster = () => runtime.master;
+    this.stockName = (code) => runtime.master?.nameOf(code);
+    this.isNxtTradable = (code) => runtime.master?.isNxtTradable(code);
     this.on('close', (removed: boolean, done: () => void) => runtime.close(removed, done));
   }
   RED.nodes.registerType<KisConfigNode, KisConfigDef, unknown, KisCredentials>('kis-config', KisConfig, {

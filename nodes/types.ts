@@ -4,8 +4,10 @@
  */
 import type { Node, NodeDef, NodeStatus } from 'node-red';
 import type { Exchange } from '../lib/protocol/exchange';
+import type { MarketPhase } from '../lib/protocol/market-op';
 import type { CustType } from '../lib/protocol/messages';
-import type { TrId } from '../lib/protocol/tr-tables';
+import type { MasterStore } from '../lib/master';
+import type { TrId, Venue } from '../lib/protocol/tr-tables';
 import type { ServerChoice } from '../lib/session/servers';
 import type { RecordSink, SessionState, SubscriptionHandle } from '../lib/session/types';
 
@@ -29,9 +31,11 @@ export interface KisConfigDef extends NodeDef {
 export type OutputMode = 'each' | 'conflate';
 export type PayloadMode = 'full' | 'compact';
 
-/** What the editor saves for a kis-tick / kis-quote node. */
+/** What the editor saves for a kis-tick / kis-quote / kis-realtime node. */
 export interface MarketDataDef extends NodeDef {
   server?: string;
+  /** kis-realtime only: the data kind (a TrKind of the tables, e.g. 예상체결). */
+  data?: string;
   codes?: string;
   exchange?: Exchange;
   output?: OutputMode;
@@ -44,6 +48,8 @@ export interface MarketClock {
   readonly open: boolean;
   /** `HH:MM` (KST) of the next opening, when closed. */
   readonly opensAt: string | null;
+  /** Set when a 장운영정보 subscription announced the phase (rather than the calendar). */
+  readonly phase?: MarketPhase;
 }
 
 /** A data node as the config node sees it: it receives the session's state and its readiness. */
@@ -69,12 +75,20 @@ export interface KisConfigNode extends Node<KisCredentials> {
   sessionReady(): boolean;
   /** The market clock for a venue, or null when the clock does not apply (the embedded simulator is always open). */
   marketClock(exchange: Exchange): MarketClock | null;
+  /** A 장운영정보 record announced a market-wide phase for a venue (the badges follow it). Optional: older config nodes lack it. */
+  observeMarket?(venue: Venue, phase: MarketPhase): void;
   /** Translate a runtime text of the kis-config catalog (all runtime strings live there). */
   text(key: string, params?: Record<string, string | number>): string;
   /** A NodeStatus for a user from the session state and the user's own facts. */
   statusFor(state: SessionState, facts: UserFacts): NodeStatus;
   /** Remove every secret of this config node from a text (defence in depth for errors from lower layers). */
   redact(text: string): string;
+  /** The stock master of this config's server (null: none, e.g. custom without a REST URL). */
+  kisMaster(): MasterStore | null;
+  /** Korean name of a code from the stock master, when it is loaded and knows the code. */
+  stockName(code: string): string | undefined;
+  /** Whether NXT trades a code (stock master); undefined when the master cannot tell. */
+  isNxtTradable(code: string): boolean | undefined;
 }
 
 /** What a data node adds to the session state for its own badge. */

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..', '..');
@@ -26,5 +26,46 @@ describe('README', () => {
       for (const field of kis.TR_TABLES[id].fields) assert.ok(readme.includes('`' + field.name + '`'), `${id} ${field.name} missing`);
     }
     for (const code of kis.OPSP_CODES) assert.ok(readme.includes('`' + code.code + '`'), `${code.code} missing`);
+  });
+});
+
+/**
+ * npmjs and the Flow Library render the README outside the repository: a relative link or image there
+ * points nowhere (and docs/ is not in the tarball). Every link and image must be absolute or an anchor,
+ * and the ones into this repository must name a file that exists.
+ */
+describe('README renders outside the repository (npmjs, Flow Library)', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pkg = require(join(root, 'package.json')) as { repository: { url: string } };
+  const repoWeb = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+  const repoPath = new URL(repoWeb).pathname.replace(/^\//, '');
+  const targets = [...readme.matchAll(/!?\[[^\]]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)|<img[^>]+src="([^"]+)"|<a[^>]+href="([^"]+)"/g)].map(
+    (m) => m[1] ?? m[2] ?? m[3] ?? '',
+  );
+
+  it('has only absolute links and images (or #anchors)', () => {
+    assert.ok(targets.length > 0);
+    const relative = targets.filter((t) => !/^(https?:\/\/|#|mailto:)/.test(t));
+    assert.deepEqual(relative, [], 'relative links break on npmjs and in the Flow Library');
+  });
+
+  it('links into this repository name files that exist (blob/main/<path>, raw main/<path>)', () => {
+    const own = targets.filter((t) => t.includes(repoPath));
+    assert.ok(own.some((t) => /\.png$/.test(t)), 'the dashboard image should come from the repository');
+    for (const target of own) {
+      const m = new RegExp(`(?:github\\.com/${repoPath}/(?:blob|tree)/main/|raw\\.githubusercontent\\.com/${repoPath}/main/)(.+)$`).exec(target);
+      if (m === null) continue; // the repository itself, its issues, …
+      const file = decodeURIComponent((m[1] ?? '').replace(/#.*$/, ''));
+      assert.ok(existsSync(join(root, file)), `${target}: ${file} is not in the repository`);
+    }
+  });
+
+  it('anchors name headings that exist', () => {
+    const slug = (heading: string): string => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const headings = new Set([...readme.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1] ?? '')));
+    for (const anchor of targets.filter((t) => t.startsWith('#'))) {
+      assert.ok(headings.has(decodeURIComponent(anchor.slice(1))), `${anchor} names no heading`);
+    }
   });
 });
