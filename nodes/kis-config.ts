@@ -10,15 +10,29 @@
  */
 import type { Node, NodeAPI, NodeStatus } from 'node-red';
 import { venueOf, type Exchange } from '../lib/protocol/exchange';
-import type { TrId } from '../lib/protocol/tr-tables';
+import type { MarketPhase } from '../lib/protocol/market-op';
+import type { TrId, Venue } from '../lib/protocol/tr-tables';
 import { redactSecrets } from '../lib/session/approval';
 import { KIS_SERVERS, type ServerChoice } from '../lib/session/servers';
 import type { KisSessionOptions, RecordSink, SessionState, SubscriptionHandle } from '../lib/session/types';
 import type { RunningSimulator } from '../lib/simulator/types';
 import { marketClockOf } from './market-clock';
+import { MarketObserver } from './market-observer';
 import { acquire, acquireSimulator, release, releaseSimulator, type SessionPort } from './session-port';
 import { statusFor } from './status';
 import type { KisConfigDef, KisConfigNode, KisCredentials, MarketClock, SessionUser, UserFacts } from './types';
+
+/** Connect ceiling for a server on this machine (the simulator): loose, it is not KIS. */
+const LOOPBACK_CEILING = Object.freeze({ perMinute: 600, perHour: 36_000 });
+
+function isLoopback(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1';
+  } catch {
+    return false;
+  }
+}
 
 /** How often the market-clock part of the badges is refreshed while connected. */
 const CLOCK_REFRESH_MS = 30_000;
@@ -48,6 +62,8 @@ class ConfigRuntime {
   private chain: Promise<void> = Promise.resolve();
   private clockTimer: NodeJS.Timeout | null = null;
   private readonly secrets: string[] = [];
+  /** What 장운영정보 subscriptions announced; it overrides the calendar in the badges. */
+  private readonly observer = new MarketObserver();
 
   constructor(
     private readonly RED: NodeAPI,
@@ -104,11 +120,25 @@ class ConfigRuntime {
   }
 
   marketClock(exchange: Exchange): MarketClock | null {
-    // The embedded simulator's market is always open; a clock would only confuse the demo.
+    const venue = venueOf(exchange);
+    const now = this.now();
+    return this.observer.clockFor(venue, now, this.calendarClock(venue, now));
+  }
+
+  /** The calendar's clock, or null when it does not apply (the embedded simulator's market is always open). */
+  private calendarClock(venue: Venue, now: number): MarketClock | null {
     if (this.server === 'simulator' || this.settings.kisConfigMarketClock === false) return null;
+    return marketClockOf(venue, now);
+  }
+
+  private now(): number {
     const clock = this.settings.kisConfigClock;
-    const now = typeof clock === 'function' ? (clock as () => number)() : Date.now();
-    return marketClockOf(venueOf(exchange), now);
+    return typeof clock === 'function' ? (clock as () => number)() : Date.now();
+  }
+
+  observeMarket(venue: Venue, phase: MarketPhase): void {
+    const now = this.now();
+    if (this.observer.observe(venue, phase, now, this.calendarClock(venue, now))) this.refreshClock();
   }
 
   text(key: string, params?: Record<string, string | number>): string {
@@ -214,6 +244,13 @@ class ConfigRuntime {
     if (appKey === '' || appSecret === '') throw new Error(this.text('kis-config.errors.missing-credentials'));
     const s = this.settings;
     const optional = <T>(key: string): T | undefined => (s[key] === undefined ? undefined : (s[key] as T));
+    // The connect ceiling protects a KIS account from connect loops; a server on this machine (the
+    // simulator, tests) is not KIS, so its default is loose. A setting overrides both.
+    const loopback = isLoopback(restUrl) && isLoopback(wsUrl);
+    const ceiling = {
+      perMinute: optional<number>('kisConfigConnectsPerMinute') ?? (loopback ? LOOPBACK_CEILING.perMinute : undefined),
+      perHour: optional<number>('kisConfigConnectsPerHour') ?? (loopback ? LOOPBACK_CEILING.perHour : undefined),
+    };
     return {
       appKey,
       appSecret,
@@ -225,6 +262,10 @@ class ConfigRuntime {
       ackTimeoutMs: optional<number>('kisConfigAckTimeoutMs'),
       approvalTimeoutMs: optional<number>('kisConfigApprovalTimeoutMs'),
       idleTimeoutMs: optional<number>('kisConfigIdleTimeoutMs'),
+      minIdleTimeoutMs: optional<number>('kisConfigMinIdleTimeoutMs'),
+      healthyAfterMs: optional<number>('kisConfigHealthyAfterMs'),
+      forceCloseMs: optional<number>('kisConfigForceCloseMs'),
+      connectCeiling: ceiling,
       reconnect: {
         initialDelayMs: num(def.reconnectInitialMs, 1000),
         maxDelayMs: num(def.reconnectMaxMs, 60_000),
@@ -254,12 +295,16 @@ class ConfigRuntime {
     for (const user of [...this.members.values()]) user.onSessionState(state);
   }
 
-  /** One log line per change of state kind, never per retry. */
+  /**
+   * One log line per change of state kind, never per retry: "connection lost" only for a
+   * connection that worked, "cannot connect yet" otherwise; the code once, then the reason.
+   */
   private logTransition(state: SessionState): void {
     if (state.state === 'connected') this.node.log(this.text('kis-config.log.connected'));
     else if (state.state === 'reconnecting' || state.state === 'failed') {
       const reason = this.redact(state.code !== undefined ? `${state.code} ${state.reason}` : state.reason);
-      this.node.warn(`${this.text(`kis-config.log.${state.state}`)}: ${reason}`);
+      const key = state.state === 'failed' ? (state.cause === 'config' ? 'failed-config' : 'failed') : state.lost === false ? 'retrying' : 'reconnecting';
+      this.node.warn(`${this.text(`kis-config.log.${key}`)}: ${reason}`);
     }
   }
 
@@ -299,6 +344,7 @@ export = function (RED: NodeAPI): void {
     this.sessionState = () => runtime.sessionState();
     this.sessionReady = () => runtime.sessionReady();
     this.marketClock = (exchange) => runtime.marketClock(exchange);
+    this.observeMarket = (venue, phase) => runtime.observeMarket(venue, phase);
     this.text = (key, params) => runtime.text(key, params);
     this.statusFor = (state, facts) => runtime.statusFor(state, facts);
     this.redact = (text) => runtime.redact(text);

@@ -4,17 +4,30 @@
  * parameters are translated here, on the runtime side, through `t` (RED._ of kis-config).
  */
 import type { NodeStatus } from 'node-red';
+import { egwInfo, isEgwCode } from '../lib/protocol/egw';
 import { opspInfo } from '../lib/protocol/opsp';
 import type { SessionState } from '../lib/session/types';
 import type { MarketClock, UserFacts } from './types';
 
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
 
-/** A short meaning for a refusal code: the catalog's short text, else KIS's own English meaning. */
+/** A short meaning for a code (OPSP, EGW or ours): the catalog's short text, else the table's English meaning. */
 export function shortMeaning(code: string, t: Translate): string {
-  const key = `kis-config.opsp.${code}`;
+  const egw = isEgwCode(code);
+  const key = `kis-config.${egw ? 'egw' : 'opsp'}.${code}`;
   const text = t(key);
-  return text !== key ? text : opspInfo(code).en;
+  if (text !== key) return text;
+  return egw ? egwInfo(code).en : opspInfo(code).en;
+}
+
+/** The reconnecting badge: what it waits for, and how long when KIS or the ceiling set the wait. */
+function reconnectingText(state: Extract<SessionState, { state: 'reconnecting' }>, t: Translate): string {
+  const seconds = Math.max(1, Math.ceil(state.delayMs / 1000));
+  if (state.waiting === 'ceiling') return t('kis-config.status.waiting-ceiling', { s: seconds });
+  if (state.waiting === 'rate-limit') return t('kis-config.status.waiting-rate-limit', { s: seconds });
+  if (state.waiting === 'in-use') return t('kis-config.status.waiting-in-use', { s: seconds });
+  const retry = { retry: state.retry, max: state.maxRetries > 0 ? state.maxRetries : '∞' };
+  return state.code !== undefined ? t('kis-config.status.reconnecting-why', { ...retry, why: `${state.code} ${shortMeaning(state.code, t)}` }) : t('kis-config.status.reconnecting', retry);
 }
 
 export function statusFor(state: SessionState, facts: UserFacts, clock: MarketClock | null, t: Translate): NodeStatus {
@@ -26,11 +39,7 @@ export function statusFor(state: SessionState, facts: UserFacts, clock: MarketCl
     case 'connecting':
       return { fill: 'yellow', shape: 'ring', text: 'node-red:common.status.connecting' };
     case 'reconnecting':
-      return {
-        fill: 'yellow',
-        shape: 'ring',
-        text: t('kis-config.status.reconnecting', { retry: state.retry, max: state.maxRetries > 0 ? state.maxRetries : '∞' }),
-      };
+      return { fill: 'yellow', shape: 'ring', text: reconnectingText(state, t) };
     case 'failed':
       return {
         fill: 'red',
@@ -39,6 +48,11 @@ export function statusFor(state: SessionState, facts: UserFacts, clock: MarketCl
       };
     case 'connected':
       if (facts.refused !== null) return { fill: 'red', shape: 'ring', text: `${facts.refused.code} ${shortMeaning(facts.refused.code, t)}` };
+      if (clock !== null && clock.phase !== undefined && clock.phase !== 'open') {
+        // Announced by a 장운영정보 subscription: what the market is actually doing.
+        const fill = clock.phase === 'halted' ? 'yellow' : 'blue';
+        return { fill, shape: clock.phase === 'auction' ? 'dot' : 'ring', text: t(`kis-config.status.market-${clock.phase}`, { n: facts.codes }) };
+      }
       if (clock !== null && !clock.open) {
         return { fill: 'blue', shape: 'ring', text: clock.opensAt !== null ? t('kis-config.status.closed-opens', { time: clock.opensAt }) : t('kis-config.status.closed') };
       }

@@ -4,8 +4,9 @@
  */
 import type { Node, NodeDef, NodeStatus } from 'node-red';
 import type { Exchange } from '../lib/protocol/exchange';
+import type { MarketPhase } from '../lib/protocol/market-op';
 import type { CustType } from '../lib/protocol/messages';
-import type { TrId } from '../lib/protocol/tr-tables';
+import type { TrId, Venue } from '../lib/protocol/tr-tables';
 import type { ServerChoice } from '../lib/session/servers';
 import type { RecordSink, SessionState, SubscriptionHandle } from '../lib/session/types';
 
@@ -29,9 +30,11 @@ export interface KisConfigDef extends NodeDef {
 export type OutputMode = 'each' | 'conflate';
 export type PayloadMode = 'full' | 'compact';
 
-/** What the editor saves for a kis-tick / kis-quote node. */
+/** What the editor saves for a kis-tick / kis-quote / kis-realtime node. */
 export interface MarketDataDef extends NodeDef {
   server?: string;
+  /** kis-realtime only: the data kind (a TrKind of the tables, e.g. 예상체결). */
+  data?: string;
   codes?: string;
   exchange?: Exchange;
   output?: OutputMode;
@@ -44,6 +47,8 @@ export interface MarketClock {
   readonly open: boolean;
   /** `HH:MM` (KST) of the next opening, when closed. */
   readonly opensAt: string | null;
+  /** Set when a 장운영정보 subscription announced the phase (rather than the calendar). */
+  readonly phase?: MarketPhase;
 }
 
 /** A data node as the config node sees it: it receives the session's state and its readiness. */
@@ -69,6 +74,8 @@ export interface KisConfigNode extends Node<KisCredentials> {
   sessionReady(): boolean;
   /** The market clock for a venue, or null when the clock does not apply (the embedded simulator is always open). */
   marketClock(exchange: Exchange): MarketClock | null;
+  /** A 장운영정보 record announced a market-wide phase for a venue (the badges follow it). Optional: older config nodes lack it. */
+  observeMarket?(venue: Venue, phase: MarketPhase): void;
   /** Translate a runtime text of the kis-config catalog (all runtime strings live there). */
   text(key: string, params?: Record<string, string | number>): string;
   /** A NodeStatus for a user from the session state and the user's own facts. */

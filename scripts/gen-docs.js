@@ -1,7 +1,8 @@
 // Fills the generated parts of dist/nodes from the compiled protocol tables (one source of truth):
 // - help (dist/nodes/locales/<lang>/kis-*.html): <!-- KIS_FIELDS:tick|quote -->, <!-- KIS_COMPACT:tick|quote -->,
 //   <!-- KIS_ERRORS --> become tables of fields / OPSP codes in that language;
-// - editor (dist/nodes/kis-tick.html, kis-quote.html): the KIS_EDITOR_SHARED marker becomes the protocol
+// - kis-realtime help: <!-- KIS_REALTIME_KINDS --> (per data kind its TRs and field table), <!-- KIS_INDICES -->;
+// - editor (dist/nodes/kis-tick.html, kis-quote.html, kis-realtime.html): the KIS_EDITOR_SHARED marker becomes the protocol
 //   data the dialog needs (known names, the code check, TR ids, the limit) and nodes/editor/market-data-editor.js;
 // Called by scripts/build-assets.js after it copied the assets; needs `tsc` to have run.
 const fs = require('node:fs');
@@ -10,7 +11,8 @@ const path = require('node:path');
 const root = path.join(__dirname, '..');
 const dist = path.join(root, 'dist');
 const protocol = require(path.join(dist, 'lib', 'protocol'));
-const { compactFieldNames } = require(path.join(dist, 'nodes', 'payload.js'));
+const { compactFieldNames, hasCompactPayload } = require(path.join(dist, 'nodes', 'payload.js'));
+const { MARKET_DATA_TYPES, realtimeKinds } = require(path.join(dist, 'nodes', 'market-data-node.js'));
 const { SESSION_DEFAULTS, CLIENT_ERROR_CODES } = require(path.join(dist, 'lib', 'session', 'types.js'));
 
 const KINDS = ['tick', 'quote'];
@@ -20,19 +22,26 @@ function esc(s) {
   return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** The venues a kind has a TR for, in the order of the tables' columns. */
+function venuesOf(kind) {
+  const trIds = protocol.routesOf(kind).trIds;
+  return VENUES.filter((v) => trIds[v] !== undefined);
+}
+
 /** Rows of one kind's merged field table: index, name per venue, definitions. */
 function fieldRows(kind) {
-  const tables = VENUES.map((v) => protocol.TR_TABLES[protocol.trIdFor(kind, v)]);
+  const kindVenues = venuesOf(kind);
+  const tables = kindVenues.map((v) => protocol.TR_TABLES[protocol.routesOf(kind).trIds[v]]);
   const n = Math.max(...tables.map((t) => t.fields.length));
   const rows = [];
   for (let i = 0; i < n; i++) {
     const defs = tables.map((t) => t.fields[i]);
     const main = defs.find((d) => d !== undefined);
     const names = new Set(defs.filter(Boolean).map((d) => d.name));
-    const onlyIn = VENUES.filter((v, j) => defs[j] !== undefined);
+    const onlyIn = kindVenues.filter((v, j) => defs[j] !== undefined);
     // Where the venues name a field differently: every name with the venues that use it.
-    const byName = [...names].map((name) => ({ name, venues: VENUES.filter((v, j) => defs[j] && defs[j].name === name) }));
-    const note = names.size === 1 && onlyIn.length < VENUES.length ? onlyIn.join(', ') : '';
+    const byName = [...names].map((name) => ({ name, venues: kindVenues.filter((v, j) => defs[j] && defs[j].name === name) }));
+    const note = names.size === 1 && onlyIn.length < kindVenues.length ? onlyIn.join(', ') : '';
     rows.push({ i, def: main, names: byName, note });
   }
   return rows;
@@ -73,6 +82,24 @@ function compactList(kind) {
   return compactFieldNames(kind).map((n) => `<code>${n}</code>`).join(', ');
 }
 
+/** Per kis-realtime kind: a collapsible section with its TRs and its field table (readable at the sidebar's width). */
+function realtimeSections(lang) {
+  const kinds = realtimeKinds();
+  if (kinds.length === 0) return `<p>${lang === 'ko' ? '아직 없음' : 'none yet'}</p>`;
+  return kinds.map((kind) => {
+    const names = protocol.kindNames(kind);
+    const trs = venuesOf(kind).map((v) => `<code>${protocol.routesOf(kind).trIds[v]}</code>${venuesOf(kind).length > 1 ? ` ${v}` : ''}`).join(', ');
+    const title = lang === 'ko' ? esc(names.ko) : `${esc(names.en)} · ${esc(names.ko)}`;
+    return `<details data-kind="${esc(kind)}"><summary><b>${title}</b> <small>(<code>${esc(kind)}</code>)</small></summary>\n<p>TR: ${trs}</p>\n${fieldTable(kind, lang)}\n</details>`;
+  }).join('\n');
+}
+
+function indexTable(lang) {
+  const tx = TEXT[lang];
+  const rows = protocol.KNOWN_INDICES.map((x) => `<tr><td><code>${x.code}</code></td><td>${esc(lang === 'ko' ? x.name : `${x.nameEn} ${x.name}`)}</td></tr>`);
+  return `<table class="kis-indices">\n<tr><th>${tx.code}</th><th>${lang === 'ko' ? '지수' : 'index'}</th></tr>\n${rows.join('\n')}\n</table>`;
+}
+
 function errorTable(lang) {
   const tx = TEXT[lang];
   const codes = protocol.OPSP_CODES.filter((c) => c.severity !== 'ok');
@@ -83,6 +110,8 @@ function errorTable(lang) {
 function fillHelp(file, lang) {
   let html = fs.readFileSync(file, 'utf8');
   const kind = /kis-(tick|quote)\.html$/.exec(file)?.[1];
+  html = html.replace(/<!-- KIS_REALTIME_KINDS -->/g, () => realtimeSections(lang));
+  html = html.replace(/<!-- KIS_INDICES -->/g, () => indexTable(lang));
   if (kind !== undefined) {
     const body = fs.readFileSync(path.join(root, 'nodes', 'editor', `market-data-help.${lang}.html`), 'utf8').replace(/^<!--.*-->\n/, '');
     html = html.replace(/<!-- KIS_HELP_BODY[^>]*-->/, () => body.replace(/__KIND__/g, kind));
@@ -104,9 +133,25 @@ function editorData() {
     trIds[kind] = {};
     for (const x of protocol.EXCHANGES) trIds[kind][x] = protocol.trIdFor(kind, x);
   }
+  const indices = {};
+  for (const x of protocol.KNOWN_INDICES) indices[x.code] = { name: x.name, nameEn: x.nameEn };
+  const nxt = {};
+  for (const s of protocol.KNOWN_STOCKS) nxt[s.code] = protocol.knownNxtTradable(s.code);
+  const kinds = {};
+  for (const kind of protocol.dataKinds()) {
+    const r = protocol.routesOf(kind);
+    kinds[kind] = { trIds: r.trIds, key: r.key, exchanges: protocol.exchangesOf(kind), compact: hasCompactPayload(kind), ...protocol.kindNames(kind) };
+  }
   return [
     'var KIS_EDITOR_DATA = {',
     `  stocks: ${JSON.stringify(stocks)},`,
+    `  indices: ${JSON.stringify(indices)},`,
+    `  nxt: ${JSON.stringify(nxt)},`,
+    `  kinds: ${JSON.stringify(kinds)},`,
+    `  realtimeKinds: ${JSON.stringify(realtimeKinds())},`,
+    `  nodeTypes: ${JSON.stringify(Object.keys(MARKET_DATA_TYPES))},`,
+    `  routeIn: ${protocol.routeIn.toString()},`,
+    `  isValidIndexCode: ${protocol.isValidIndexCode.toString()},`,
     `  trIds: ${JSON.stringify(trIds)},`,
     `  maxRegistrations: ${SESSION_DEFAULTS.maxRegistrations},`,
     `  isValidStockCode: ${protocol.isValidStockCode.toString()},`,
@@ -127,12 +172,12 @@ function fillEditor(file) {
 
 const nodesOut = path.join(dist, 'nodes');
 for (const lang of ['en-US', 'ko']) {
-  for (const node of ['kis-config', 'kis-tick', 'kis-quote']) {
+  for (const node of ['kis-config', 'kis-tick', 'kis-quote', 'kis-realtime']) {
     const file = path.join(nodesOut, 'locales', lang, `${node}.html`);
     if (fs.existsSync(file)) fillHelp(file, lang);
   }
 }
-for (const node of ['kis-tick', 'kis-quote']) {
+for (const node of ['kis-tick', 'kis-quote', 'kis-realtime']) {
   const file = path.join(nodesOut, `${node}.html`);
   if (fs.existsSync(file)) fillEditor(file);
 }

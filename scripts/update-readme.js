@@ -8,6 +8,7 @@ const path = require('node:path');
 const root = path.join(__dirname, '..');
 const kis = require(path.join(root, 'dist', 'lib', 'protocol'));
 const { compactFieldNames } = require(path.join(root, 'dist', 'nodes', 'payload.js'));
+const { realtimeKinds } = require(path.join(root, 'dist', 'nodes', 'market-data-node.js'));
 
 const TYPE_LABEL = {
   str: 'text', enum: 'code (text)', sign: 'sign code (text)', yn: 'Y/N (text)', time: 'HHMMSS (text)', date: 'YYYYMMDD (text)',
@@ -50,8 +51,26 @@ function hoursTable() {
   return ['| exchange | KST | 세션 | session | in force | source |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
+/** kis-realtime: per data kind a heading (names from the tables), its TRs, and its field table. */
+function realtimeSections() {
+  const kinds = realtimeKinds();
+  if (kinds.length === 0) return '_(no further real-time TR tables yet)_';
+  return kinds.map((kind) => {
+    const names = kis.kindNames(kind);
+    const trIds = Object.values(kis.routesOf(kind).trIds);
+    const key = kis.routesOf(kind).key === 'index' ? '업종코드 (index code)' : 'stock code';
+    return `#### ${names.ko} / ${names.en} — \`data: "${kind}"\`\n\nTR: ${trIds.map((id) => '`' + id + '`').join(' / ')} · key: ${key}\n\n${fieldsTable(trIds)}`;
+  }).join('\n\n');
+}
+
+function indexCodes() {
+  return ['| code | 지수 | index |', '|---|---|---|', ...kis.KNOWN_INDICES.map((x) => `| \`${x.code}\` | ${esc(x.name)} | ${esc(x.nameEn)} |`)].join('\n');
+}
+
 const SECTIONS = {
   hours: hoursTable,
+  'fields-realtime': realtimeSections,
+  'index-codes': indexCodes,
   'fields-tick': () => fieldsTable(['H0STCNT0', 'H0NXCNT0', 'H0UNCNT0']),
   'fields-quote': () => fieldsTable(['H0STASP0', 'H0NXASP0', 'H0UNASP0']),
   opsp: opspTable,

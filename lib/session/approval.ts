@@ -7,20 +7,23 @@
  * line written here; the cache is keyed by them but never prints its keys.
  */
 import { APPROVAL_PATH, buildApprovalRequestBody } from '../protocol/messages';
+import { redactAndShorten, redactSecrets } from './redact';
 
 /** The doc says 24 h; re-issue an hour early so a key never expires between fetch and use. */
 export const APPROVAL_KEY_LIFETIME_MS = 23 * 60 * 60 * 1000;
 
 /**
  * Why an approval key could not be had.
- * - `rejected`: KIS refused the credentials (HTTP 4xx, e.g. EGW00103 invalid app key).
+ * - `rejected`: HTTP 4xx (e.g. 403 EGW00103 invalid app key, but also 403 EGW00133 rate limit:
+ *               the session sorts by `code` first, docs/protocol/oauth-egw.md).
+ * - `rate-limited`: HTTP 429.
  * - `server`:   HTTP 5xx.
  * - `timeout`:  no answer within the timeout.
  * - `network`:  connection refused, DNS, TLS…
  * - `bad-response`: HTTP 200 without an `approval_key`.
  * - `aborted`:  the session stopped while the request was running.
  */
-export type ApprovalErrorKind = 'rejected' | 'server' | 'timeout' | 'network' | 'bad-response' | 'aborted';
+export type ApprovalErrorKind = 'rejected' | 'rate-limited' | 'server' | 'timeout' | 'network' | 'bad-response' | 'aborted';
 
 export class ApprovalError extends Error {
   override readonly name = 'ApprovalError';
@@ -31,6 +34,8 @@ export class ApprovalError extends Error {
     readonly status?: number,
     /** KIS gateway code from the error body (e.g. EGW00103), when present. */
     readonly code?: string,
+    /** From a Retry-After header, when KIS sent one. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -130,10 +135,20 @@ export async function requestApprovalKey(req: ApprovalRequest): Promise<string> 
   const { code, description } = gatewayError(text);
   const detail = [code, description].filter((s) => s !== undefined && s !== '').join(' ');
   // Redacted before it is shortened, so a cut cannot leave part of a credential behind.
-  const shown = redact(detail, req).slice(0, 200);
+  const shown = redactAndShorten(detail, [req.appKey, req.appSecret], 200);
   const what = `approval key request failed: HTTP ${res.status}${shown === '' ? '' : ` (${shown})`}`;
-  if (res.status >= 500) throw new ApprovalError('server', what, res.status, code);
-  throw new ApprovalError('rejected', `${what}: check the app key and app secret, and that they belong to this server (real or paper)`, res.status, code);
+  const retryAfterMs = retryAfter(res.headers.get('retry-after'));
+  const kind: ApprovalErrorKind = res.status >= 500 ? 'server' : res.status === 429 ? 'rate-limited' : 'rejected';
+  throw new ApprovalError(kind, what, res.status, code, retryAfterMs);
+}
+
+/** `Retry-After: 120` or an HTTP date, in ms from now; undefined when absent or unreadable. */
+export function retryAfter(header: string | null, now = Date.now()): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, 3600) * 1000;
+  const at = Date.parse(header);
+  return Number.isFinite(at) ? Math.min(Math.max(0, at - now), 3_600_000) : undefined;
 }
 
 function fetchError(err: unknown, req: ApprovalRequest, timeout: AbortSignal): ApprovalError {
@@ -149,7 +164,7 @@ function approvalKeyFrom(text: string): string {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new ApprovalError('bad-response', 'approval key response is not JSON', 200);
+    throw new ApprovalError('bad-response', `approval key response is not JSON (${/^\s*</.test(text) ? 'an HTML page: is the REST URL right?' : `${text.length} characters`})`, 200);
   }
   const key = typeof json === 'object' && json !== null ? (json as Record<string, unknown>).approval_key : undefined;
   if (typeof key !== 'string' || key === '') throw new ApprovalError('bad-response', 'approval key response has no approval_key', 200);
@@ -175,9 +190,4 @@ function redact(text: string, req: ApprovalRequest): string {
   return redactSecrets(text, [req.appKey, req.appSecret]);
 }
 
-/** Replace every occurrence of each (non-trivial) secret with `***`. */
-export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const s of secrets) if (s !== undefined && s.length >= 4) out = out.split(s).join('***');
-  return out;
-}
+export { redactSecrets } from './redact';

@@ -1,3 +1,4 @@
+import { backoffMs } from './policy';
 import { RECONNECT_DEFAULTS, type ReconnectOptions } from './types';
 
 export type ResolvedReconnect = Readonly<Required<ReconnectOptions>>;
@@ -21,17 +22,7 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return out;
 }
 
-/**
- * Delay before retry `retry` (1-based): base = min(max, initial × 2^(retry-1)), shortened by a random
- * fraction of at most `jitter` (default 20 %), so many clients do not retry in lockstep.
- * The jitter only ever shortens: the configured delays are upper bounds (a dropped session is back
- * within initial delay + pacing floor, the recovery target), and with jitter ≤ 0.5 no retry comes
- * sooner than half the initial delay, so it is never a tight loop.
- * `random` is injectable so tests are deterministic.
- */
+/** Delay before retry `retry` (1-based): the policy's backoff (lib/session/policy.ts). */
 export function backoffDelay(retry: number, options: ResolvedReconnect, random: () => number = Math.random): number {
-  const n = Math.max(1, Math.floor(retry));
-  // 2^(n-1) overflows to Infinity for huge n; min() handles it.
-  const base = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (n - 1));
-  return Math.round(base * (1 - options.jitter * random()));
+  return backoffMs(retry, options, random);
 }

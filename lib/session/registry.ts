@@ -25,8 +25,14 @@ export class Registration {
   request: PacedRequest | null = null;
   /** The last OPSP0000/0002 ack, for sinks that join a live registration. */
   lastAck: ControlFrame | null = null;
-  /** Retries after retryable OPSP errors on this registration. */
+  /** Re-sends after retryable OPSP errors on this registration. */
   retries = 0;
+  /** Subscribes of this registration that got no ack in time (reset by a success ack). */
+  ackTimeouts = 0;
+  /** The re-send after an ack timeout, waiting out its backoff. */
+  retryTimer: NodeJS.Timeout | null = null;
+  /** A subscribe went unanswered on this connection: KIS may hold it, so a release unsubscribes. */
+  maybeOnServer = false;
 
   constructor(
     readonly trId: TrId,

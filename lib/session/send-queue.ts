@@ -82,14 +82,13 @@ export class PacedSendQueue {
   }
 
   /**
-   * Match an ack to the oldest outstanding request for its (tr_id, tr_key); an ack that echoes no
-   * tr_id/tr_key (a server-side parse error) goes to the oldest outstanding request of all.
-   * Returns false when nothing was waiting for it.
+   * Match an ack to the oldest outstanding request for its (tr_id, tr_key). An ack that echoes no
+   * tr_key (a server-side parse error) matches nothing: charging it to whichever request happens
+   * to be waiting would refuse the wrong registration. Returns false when nothing was waiting for it.
    */
   handleAck(ack: ControlFrame): boolean {
-    let id = ackId(ack.trId, ack.trKey);
-    let list = this.pending.get(id);
-    if (list === undefined && ack.trKey === '') [id, list] = this.oldestPending(ack.trId);
+    const id = ackId(ack.trId, ack.trKey);
+    const list = this.pending.get(id);
     const entry = list?.shift();
     if (list === undefined || entry === undefined) return false;
     if (list.length === 0) this.pending.delete(id);
@@ -107,14 +106,6 @@ export class PacedSendQueue {
     this.pendingCount = 0;
     if (this.pump !== null) clearTimeout(this.pump);
     this.pump = null;
-  }
-
-  private oldestPending(trId: string): [string, Pending[] | undefined] {
-    // Map iteration order is insertion order of the ids, not of the requests; fine for the rare
-    // key-less error ack: prefer the same TR, else any.
-    for (const [id, list] of this.pending) if (trId !== '' && id.startsWith(`${trId}|`)) return [id, list];
-    for (const [id, list] of this.pending) return [id, list];
-    return ['', undefined];
   }
 
   private schedule(): void {

@@ -1,174 +1,97 @@
 /**
- * One KIS real-time WebSocket for one app key (issue 5), without Node-RED:
- * approval key (cached), connect, PINGPONG echo, half-open detection, shared reference-counted
- * registrations with O(1) dispatch, paced requests with matched acks, reconnect with backoff and
- * jitter (longer after OPSP8996), restore of every registration after a reconnect, observable
- * states, and a clean close.
+ * One KIS real-time WebSocket for one app key, without Node-RED: approval key (cached), connect,
+ * PINGPONG echo, dead-connection detection from the observed PINGPONG cadence, shared
+ * reference-counted registrations with O(1) dispatch, paced requests with matched acks, reconnect,
+ * restore of every registration after a reconnect, observable states, and a clean close.
  *
- * Secrets: the app key, app secret and approval key never reach a log line, a state reason or a
- * subscription error; every text leaving this class also goes through `redactSecrets`.
+ * What to do about each failure (stop, wait, back off, the connect ceiling, what counts as a
+ * healthy connection) is decided by lib/session/policy.ts; this class only applies it
+ * (docs/protocol/session.md). Process-wide state per app key lives in connect-gate.ts.
+ *
+ * Secrets: every text leaving this class goes through one Redactor that knows every secret the
+ * session has held (app key, app secret, every approval key), redacted before it is shortened.
  */
 import WebSocket from 'ws';
-import { buildSubscribe, buildUnsubscribe, type CustType } from '../protocol/messages';
-import { describeOpsp } from '../protocol/opsp';
+import { egwInfo } from '../protocol/egw';
+import { buildSubscribe, buildUnsubscribe } from '../protocol/messages';
+import { describeOpsp, opspInfo } from '../protocol/opsp';
 import { FrameParser, type ControlFrame, type FrameError } from '../protocol/parse-frame';
-import { isValidStockCode } from '../protocol/stock-codes';
-import { isTrId, TR_TABLES, type TrId } from '../protocol/tr-tables';
-import { ApprovalError, getApprovalKey, invalidateApprovalKey, redactSecrets } from './approval';
-import { backoffDelay, resolveReconnect, type ResolvedReconnect } from './backoff';
+import { ApprovalError, getApprovalKey, invalidateApprovalKey } from './approval';
+import { gateFor, recordConnect, type ConnectGate } from './connect-gate';
+import { FrameErrorCounter } from './frame-errors';
+import { resolveOptions, urlProblem, type ResolvedOptions } from './options';
+import { ackRetryDelayMs, approvalFailure, approvalTimeoutMs, ceilingWaitMs, decide, subscribeAckVerdict, type Failure } from './policy';
+import { Redactor } from './redact';
 import { SubscriptionRegistry, type Registration } from './registry';
 import { PacedSendQueue, type PacedRequest } from './send-queue';
+import { closedPromise, retire, textOf } from './socket';
+import { Handle, refusalOf } from './subscriptions';
 import {
   CLIENT_ERROR_CODES,
-  SESSION_DEFAULTS,
+  type KisSessionEvents,
   type KisSessionOptions,
   type RecordSink,
+  type SessionFrameError,
   type SessionState,
   type SubscriptionError,
   type SubscriptionHandle,
+  type WaitKind,
 } from './types';
 
+export type { KisSessionEvents } from './types';
 export type SessionLogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type SessionStateListener = (state: SessionState) => void;
 
-/** Typed events of a session (one so far). */
-export interface KisSessionEvents {
-  state: SessionStateListener;
-}
-
-/** A close frame unanswered for this long: the socket is destroyed. */
-const FORCE_CLOSE_MS = 2000;
 /** Re-sends of one subscribe after retryable OPSP errors (OPSP0007, 0009, 8999 …). */
 const MAX_RETRYABLE_RESENDS = 2;
-/** 체결통보 tr_key is the HTS ID (doc §2): short, no spaces. */
-const HTS_ID = /^[A-Za-z0-9_.@-]{1,16}$/;
-
-/**
- * Per (REST server, app key), shared by every session of the process, so a session created
- * right after another one stopped (a Node-RED redeploy) neither opens a second socket while the
- * first is still closing nor escapes the backoff of the previous one (KIS blocks IPs and app keys
- * that loop on connect/disconnect).
- */
-interface ConnectGate {
-  lastAttemptAt: number;
-  /** Earliest time of the next attempt (set by the backoff; 0 after a healthy connection). */
-  notBefore: number;
-  /** The previous session's stop(), still closing its socket. */
-  closing: Promise<void> | null;
-}
-
-const gates = new Map<string, ConnectGate>();
-
-function gateFor(restUrl: string, appKey: string): ConnectGate {
-  const id = `${restUrl}\u0000${appKey}`;
-  let gate = gates.get(id);
-  if (gate === undefined) {
-    gate = { lastAttemptAt: -Infinity, notBefore: 0, closing: null };
-    gates.set(id, gate);
-  }
-  return gate;
-}
-
-function inferServer(wsUrl: string): 'real' | 'paper' | undefined {
-  try {
-    const port = new URL(wsUrl).port;
-    return port === '31000' ? 'paper' : port === '21000' ? 'real' : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function textOf(data: WebSocket.RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
-}
-
-function noop(): void {
-  // swallows late 'error' events of a retired socket
-}
-
-interface Resolved {
-  readonly appKey: string;
-  readonly appSecret: string;
-  readonly restUrl: string;
-  readonly wsUrl: string;
-  readonly custType: CustType;
-  readonly maxRegistrations: number;
-  readonly pacingMs: number;
-  readonly ackTimeoutMs: number;
-  readonly approvalTimeoutMs: number;
-  readonly idleTimeoutMs: number;
-  readonly server: 'real' | 'paper' | undefined;
-}
-
-function resolveOptions(o: KisSessionOptions): Resolved {
-  const pos = (v: number | undefined, d: number): number => (v !== undefined && Number.isFinite(v) && v > 0 ? v : d);
-  return Object.freeze({
-    appKey: o.appKey,
-    appSecret: o.appSecret,
-    restUrl: o.restUrl.replace(/\/+$/, ''),
-    wsUrl: o.wsUrl,
-    custType: o.custType ?? SESSION_DEFAULTS.custType,
-    maxRegistrations: Math.floor(pos(o.maxRegistrations, SESSION_DEFAULTS.maxRegistrations)),
-    pacingMs: o.pacingMs !== undefined && o.pacingMs >= 0 ? o.pacingMs : SESSION_DEFAULTS.pacingMs,
-    ackTimeoutMs: pos(o.ackTimeoutMs, SESSION_DEFAULTS.ackTimeoutMs),
-    approvalTimeoutMs: pos(o.approvalTimeoutMs, SESSION_DEFAULTS.approvalTimeoutMs),
-    idleTimeoutMs: pos(o.idleTimeoutMs, SESSION_DEFAULTS.idleTimeoutMs),
-    server: o.server ?? inferServer(o.wsUrl),
-  });
-}
-
-/** What subscribe() returns; unsubscribe() drops exactly this one reference. */
-class Handle implements SubscriptionHandle {
-  private done = false;
-  constructor(
-    private readonly release: (registration: Registration, sink: RecordSink) => void,
-    private readonly registration: Registration | null,
-    private readonly sink: RecordSink,
-    readonly trId: TrId,
-    readonly trKey: string,
-  ) {}
-
-  unsubscribe(): void {
-    if (this.done) return;
-    this.done = true;
-    if (this.registration !== null) this.release(this.registration, this.sink);
-  }
-}
+/** PINGPONG intervals remembered per connection; the longest of them sets the dead figure. */
+const CADENCE_SAMPLES = 3;
+/** Dead = no message for this many times the observed PINGPONG cadence. */
+const CADENCE_FACTOR = 1.5;
+/** Longest close reason shown (after redaction). */
+const MAX_REASON = 80;
 
 export class KisSession {
   private _state: SessionState = { state: 'idle' };
-  private readonly listeners = new Set<SessionStateListener>();
-  private readonly o: Resolved;
-  private readonly backoff: ResolvedReconnect;
+  private readonly stateListeners = new Set<KisSessionEvents['state']>();
+  private readonly frameErrorListeners = new Set<KisSessionEvents['frameError']>();
+  private readonly o: ResolvedOptions;
   private readonly logSink: KisSessionOptions['log'];
   private readonly registry: SubscriptionRegistry;
   private readonly queue: PacedSendQueue;
   private readonly parser = new FrameParser();
   private readonly gate: ConnectGate;
+  private readonly redactor: Redactor;
+  private readonly frameErrors: FrameErrorCounter;
 
   private ws: WebSocket | null = null;
+  /** Resolves when `ws` has closed. */
+  private wsClosed: Promise<void> = Promise.resolve();
   /** Approval key of the current connection (memory only). */
   private approvalKey: string | null = null;
   /** Bumped whenever a connection is abandoned: callbacks of older connections do nothing. */
   private generation = 0;
-  private failures = 0;
+  /** Failures since start() or the last healthy connection (the badge's retry count). */
+  private retries = 0;
+  private approvalTimeouts = 0;
   private running = false;
-  private healthy = false;
+  private connectedAt = 0;
   private lastMessageAt = 0;
+  private lastPingAt = 0;
+  private pingGaps: number[] = [];
   private lastSocketError = '';
   private reconnectTimer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
+  private healthyTimer: NodeJS.Timeout | null = null;
   private approvalAbort: AbortController | null = null;
   private stopping: Promise<void> | null = null;
-  private readonly closing = new Set<Promise<void>>();
   private readonly loggedOnce = new Set<string>();
 
   constructor(options: KisSessionOptions) {
     this.o = resolveOptions(options);
-    this.backoff = resolveReconnect(options.reconnect);
     this.logSink = options.log;
+    this.redactor = new Redactor([this.o.appKey, this.o.appSecret]);
+    this.frameErrors = new FrameErrorCounter(this.o.frameErrorLogIntervalMs);
     this.gate = gateFor(this.o.restUrl, this.o.appKey);
     this.registry = new SubscriptionRegistry(this.o.maxRegistrations);
     this.registry.onSinkError = (err, r) => this.logOnce(`sink:${r.trId}|${r.trKey}`, 'error', `a listener of ${r.trId} ${r.trKey} threw: ${err instanceof Error ? err.message : String(err)}`);
@@ -181,12 +104,14 @@ export class KisSession {
   }
 
   on<E extends keyof KisSessionEvents>(event: E, listener: KisSessionEvents[E]): this {
-    if (event === 'state') this.listeners.add(listener);
+    if (event === 'state') this.stateListeners.add(listener as KisSessionEvents['state']);
+    else if (event === 'frameError') this.frameErrorListeners.add(listener as KisSessionEvents['frameError']);
     return this;
   }
 
   off<E extends keyof KisSessionEvents>(event: E, listener: KisSessionEvents[E]): this {
-    if (event === 'state') this.listeners.delete(listener);
+    if (event === 'state') this.stateListeners.delete(listener as KisSessionEvents['state']);
+    else if (event === 'frameError') this.frameErrorListeners.delete(listener as KisSessionEvents['frameError']);
     return this;
   }
 
@@ -200,6 +125,17 @@ export class KisSession {
     return this.registry.references();
   }
 
+  /** Messages the session could not use, per `kind|TR` (e.g. `no-key|H0STCNI0`), since it was created. */
+  frameErrorCounts(): Record<string, number> {
+    return this.frameErrors.counts();
+  }
+
+  /** The dead-connection figure in force now: from the observed PINGPONG cadence once known. */
+  deadAfterMs(): number {
+    if (this.pingGaps.length === 0) return this.o.idleTimeoutMs;
+    return Math.max(this.o.minIdleTimeoutMs, Math.round(CADENCE_FACTOR * Math.max(...this.pingGaps)));
+  }
+
   /**
    * Connect (idempotent): does nothing while connecting, connected or waiting to reconnect, and
    * never opens a second socket. After `failed` it starts over. After stop() it does nothing.
@@ -207,41 +143,36 @@ export class KisSession {
   start(): void {
     if (this.stopping !== null || this.running) return;
     this.running = true;
-    // The retry count starts over (a redeploy, or a restart after `failed`); the gate still makes
-    // this attempt wait out the backoff of whatever session of this app key failed last.
-    this.failures = 0;
-    this.setState({ state: 'connecting', attempt: this.failures + 1 });
+    // The retry count starts over (a redeploy, or a restart after `failed`); the shared gate still
+    // makes this attempt wait out the backoff and the ceiling of every session of this app key.
+    this.retries = 0;
+    this.setState({ state: 'connecting', attempt: 1 });
     void this.connect();
   }
 
   /**
-   * Close with a close frame (destroyed after 2 s without an answer), clear every timer and
-   * listener, drop every registration. Idempotent; resolves when the socket is closed.
+   * Close with a close frame (destroyed after forceCloseMs without an answer), clear every timer
+   * and listener, drop every registration. Idempotent; resolves when the socket is closed.
    */
   stop(): Promise<void> {
-    if (this.stopping === null) {
-      const p = this.shutdown();
-      this.stopping = p;
-      this.gate.closing = p;
-      void p.then(() => {
-        if (this.gate.closing === p) this.gate.closing = null;
-      });
-    }
+    if (this.stopping === null) this.stopping = this.shutdown();
     return this.stopping;
   }
 
   /**
    * Register `sink` for (trId, trKey). Refusals (bad code, TR not served by this server, the
-   * registration limit, OPSP errors, a missing ack) reach `sink.onSubscriptionError`, always
-   * asynchronously; a refused registration frees its slot and does not affect the others.
+   * registration limit, a definite OPSP refusal) reach `sink.onSubscriptionError`, always
+   * asynchronously; a refused registration frees its slot and does not affect the others. An
+   * unanswered subscribe is re-sent with backoff, never dropped.
    */
-  subscribe(trId: TrId, trKey: string, sink: RecordSink): SubscriptionHandle {
-    const refusal = this.validate(trId, trKey);
+  subscribe(trId: string, trKey: string, sink: RecordSink): SubscriptionHandle {
+    const refusal = this.stopping !== null ? { code: CLIENT_ERROR_CODES.SESSION_CLOSED, message: 'the KIS session is closed' } : refusalOf(trId, trKey, this.o.server);
     if (refusal !== null) return this.refuseNew(trId, trKey, sink, refusal.code, refusal.message);
-    const added = this.registry.add(trId, trKey, sink);
+    const tr = trId as Registration['trId'];
+    const added = this.registry.add(tr, trKey, sink);
     if ('limit' in added) {
       return this.refuseNew(trId, trKey, sink, CLIENT_ERROR_CODES.LIMIT,
-        `registration limit reached: KIS allows ${added.limit} (TR, code) registrations per app key session and all are in use; ${trId} ${trKey} was not registered`);
+        `registration limit reached: KIS allows ${added.limit} (TR, code) registrations per app key session and all are in use`);
     }
     const r = added.registration;
     if (added.created) {
@@ -252,31 +183,16 @@ export class KisSession {
         if (this.registry.has(r) && r.sinks.includes(sink)) this.callSink(() => sink.onSubscribed?.(r.trId, r.trKey, ack));
       });
     }
-    return new Handle(this.releaseRef, r, sink, trId, trKey);
+    return new Handle(this.releaseRef, r, sink, tr, trKey);
   }
 
   // ---- subscriptions -------------------------------------------------------------------
 
-  private validate(trId: string, trKey: string): { code: string; message: string } | null {
-    if (this.stopping !== null) return { code: CLIENT_ERROR_CODES.SESSION_CLOSED, message: 'the KIS session is closed' };
-    if (!isTrId(trId)) return { code: CLIENT_ERROR_CODES.UNKNOWN_TR, message: `unknown TR id ${JSON.stringify(String(trId).slice(0, 16))}` };
-    const table = TR_TABLES[trId];
-    if (table.kind === 'notice' ? !HTS_ID.test(trKey) : !isValidStockCode(trKey)) {
-      const what = table.kind === 'notice' ? 'HTS ID (1–16 letters or digits)' : 'stock code (6 characters such as 005930, or 7 such as Q500001)';
-      return { code: CLIENT_ERROR_CODES.BAD_CODE, message: `${JSON.stringify(String(trKey).slice(0, 20))} is not a valid ${what}` };
-    }
-    const server = this.o.server;
-    if (server !== undefined && !(server === 'paper' ? table.paper : table.real)) {
-      return { code: CLIENT_ERROR_CODES.NOT_ON_SERVER, message: `${trId} (${table.en}) is not served by the ${server === 'paper' ? 'paper (모의투자)' : 'real (실전)'} server` };
-    }
-    return null;
-  }
-
   private refuseNew(trId: string, trKey: string, sink: RecordSink, code: string, message: string): SubscriptionHandle {
-    const error: SubscriptionError = { trId, trKey, code, message: this.redact(message) };
-    this.log('warn', `subscription refused: ${error.message}`);
+    const error: SubscriptionError = { trId: this.redactor.code(trId), trKey: this.redactor.shorten(trKey, 20), code, message: this.redactor.redact(message) };
+    this.log('warn', `subscription ${error.trId} ${error.trKey} refused: ${error.message}`);
     queueMicrotask(() => this.callSink(() => sink.onSubscriptionError(error)));
-    return new Handle(this.releaseRef, null, sink, trId as TrId, trKey);
+    return new Handle(this.releaseRef, null, sink, trId as Registration['trId'], trKey);
   }
 
   /** Handle.unsubscribe() calls this (one function per session, not per subscription). */
@@ -284,10 +200,11 @@ export class KisSession {
 
   private release(r: Registration, sink: RecordSink): void {
     if (!this.registry.removeSink(r, sink)) return;
+    this.clearRetry(r);
     const req = r.request;
     r.request = null;
-    if (req !== null && this.queue.withdraw(req)) return; // its subscribe never went out
-    if (r.wire === 'pending' && req === null) return; // not on the wire on this connection
+    if (req !== null && this.queue.withdraw(req) && !r.maybeOnServer) return; // its subscribe never went out
+    if (r.wire === 'pending' && req === null && !r.maybeOnServer) return; // not on the wire on this connection
     r.wire = 'pending';
     if (!this.isOpen()) return;
     this.queue.enqueue({
@@ -295,19 +212,24 @@ export class KisSession {
       trId: r.trId,
       trKey: r.trKey,
       onAck: (ack) => {
-        if (ack.msgCd !== 'OPSP0001' && ack.msgCd !== 'OPSP0003') this.log('warn', `unsubscribe ${r.trId} ${r.trKey}: ${describeOpsp(ack.msgCd)}`);
+        if (ack.msgCd !== 'OPSP0001' && ack.msgCd !== 'OPSP0003') this.log('warn', `unsubscribe ${r.trId} ${r.trKey}: ${describeOpsp(this.redactor.code(ack.msgCd))}`);
       },
       onAckTimeout: () => this.log('debug', `unsubscribe ${r.trId} ${r.trKey}: no ack within ${this.o.ackTimeoutMs} ms`),
     });
   }
 
   private sendSubscribe(r: Registration): void {
+    this.clearRetry(r);
     const req: PacedRequest = {
       trType: '1',
       trId: r.trId,
       trKey: r.trKey,
-      onAck: (ack) => this.onSubscribeAck(r, req, ack),
-      onAckTimeout: () => this.onSubscribeTimeout(r, req),
+      onAck: (ack) => {
+        if (r.request === req) this.onSubscribeAck(r, ack);
+      },
+      onAckTimeout: () => {
+        if (r.request === req) this.onSubscribeTimeout(r);
+      },
     };
     r.request = req;
     r.wire = 'pending';
@@ -327,57 +249,71 @@ export class KisSession {
     }
   }
 
-  private onSubscribeAck(r: Registration, req: PacedRequest, ack: ControlFrame): void {
-    if (r.request !== req) return; // unsubscribed meanwhile: its unsubscribe follows
+  /** The answer to a subscribe of `r` (in time, or late after a timeout). */
+  private onSubscribeAck(r: Registration, ack: ControlFrame): void {
     r.request = null;
+    this.clearRetry(r);
     const code = ack.msgCd;
-    if (code === 'OPSP0000' || code === 'OPSP0002') {
-      // OPSP0002 ALREADY IN SUBSCRIBE is success (stale server state after a reconnect, doc §6.2).
-      if (ack.aes !== null) this.parser.setKey(r.trId, ack.aes);
-      r.wire = 'live';
-      r.lastAck = ack;
-      r.retries = 0;
-      this.markHealthy();
-      for (const sink of r.sinks) if (sink.onSubscribed !== undefined) this.callSink(() => sink.onSubscribed?.(r.trId, r.trKey, ack));
-      return;
+    switch (subscribeAckVerdict(code)) {
+      case 'live': {
+        if (ack.aes !== null) this.parser.setKey(r.trId, ack.aes);
+        const wasLive = r.wire === 'live';
+        r.wire = 'live';
+        r.lastAck = ack;
+        r.retries = 0;
+        r.ackTimeouts = 0;
+        r.maybeOnServer = false;
+        if (!wasLive) for (const sink of r.sinks) if (sink.onSubscribed !== undefined) this.callSink(() => sink.onSubscribed?.(r.trId, r.trKey, ack));
+        return;
+      }
+      case 'new-key':
+        this.keyExpired();
+        return;
+      case 'in-use':
+        this.dropConnection({ kind: 'in-use' }, 'another live session already uses this app key (KIS allows one)', code);
+        return;
+      case 'resend':
+        if (r.retries < MAX_RETRYABLE_RESENDS) {
+          r.retries++;
+          this.log('warn', `subscribe ${r.trId} ${r.trKey}: ${describeOpsp(code)}; sending it again`);
+          this.sendSubscribe(r);
+          return;
+        }
+        this.refuse(r, code, opspInfo(code).en);
+        return;
+      case 'refuse':
+        this.refuse(r, this.redactor.code(code), opspInfo(code, ack.msg1).en);
+        return;
     }
-    if (code === 'OPSP0011') {
-      // The approval key is unknown or expired: forget it and reconnect with a new one.
-      invalidateApprovalKey(this.o.restUrl, this.o.appKey, this.approvalKey ?? undefined);
-      this.dropConnection(`approval key not accepted (${describeOpsp(code)}); reconnecting with a new one`, code, 0);
-      return;
-    }
-    if (code === 'OPSP8996') {
-      // Another live session holds this app key (or KIS still holds our old slot): back off long.
-      this.dropConnection(`${describeOpsp(code)}; waiting before reconnecting`, code, this.backoff.inUseDelayMs);
-      return;
-    }
-    if (ack.info.severity === 'retryable' && r.retries < MAX_RETRYABLE_RESENDS) {
-      r.retries++;
-      this.log('warn', `subscribe ${r.trId} ${r.trKey}: ${describeOpsp(code)}; sending it again`);
-      this.sendSubscribe(r);
-      return;
-    }
-    this.refuse(r, code, `${r.trId} ${r.trKey}: ${describeOpsp(code)}`);
   }
 
-  private onSubscribeTimeout(r: Registration, req: PacedRequest): void {
-    if (r.request !== req) return;
+  /** No ack in time: KIS may answer late or not at all. Re-send with backoff, never forget it. */
+  private onSubscribeTimeout(r: Registration): void {
     r.request = null;
-    this.refuse(r, CLIENT_ERROR_CODES.ACK_TIMEOUT, `${r.trId} ${r.trKey}: no answer from KIS within ${this.o.ackTimeoutMs} ms`);
-    // KIS may still register it late: make sure the slot is freed on its side too.
-    if (this.isOpen()) {
-      this.queue.enqueue({ trType: '2', trId: r.trId, trKey: r.trKey, onAck: noop, onAckTimeout: noop });
-    }
+    r.wire = 'pending';
+    r.ackTimeouts++;
+    r.maybeOnServer = true;
+    const delay = ackRetryDelayMs(r.ackTimeouts, this.o.policy);
+    this.log(r.ackTimeouts === 1 ? 'warn' : 'debug', `subscribe ${r.trId} ${r.trKey}: no ack within ${this.o.ackTimeoutMs} ms; sending it again in ${delay} ms (a late answer is still accepted)`);
+    r.retryTimer = setTimeout(() => {
+      r.retryTimer = null;
+      if (this.registry.has(r) && this.isOpen() && r.request === null && r.wire !== 'live') this.sendSubscribe(r);
+    }, delay);
   }
 
-  /** Drop a registration and tell each of its sinks why. */
+  private clearRetry(r: Registration): void {
+    if (r.retryTimer !== null) clearTimeout(r.retryTimer);
+    r.retryTimer = null;
+  }
+
+  /** Drop a registration and tell each of its sinks why (a definite refusal only). */
   private refuse(r: Registration, code: string, message: string): void {
     if (!this.registry.has(r)) return;
     this.registry.delete(r);
+    this.clearRetry(r);
     r.request = null;
-    const error: SubscriptionError = { trId: r.trId, trKey: r.trKey, code, message: this.redact(message) };
-    this.log('warn', `subscription refused: ${error.message}`);
+    const error: SubscriptionError = { trId: r.trId, trKey: r.trKey, code, message: this.redactor.redact(message) };
+    this.log('warn', `subscription ${r.trId} ${r.trKey} refused: ${code} ${error.message}`);
     for (const sink of r.sinks) this.callSink(() => sink.onSubscriptionError(error));
   }
 
@@ -398,32 +334,46 @@ export class KisSession {
   private async connect(): Promise<void> {
     this.reconnectTimer = null;
     const gen = ++this.generation;
-    const previous = this.gate.closing;
-    if (previous !== null && previous !== this.stopping) {
-      await previous;
+    // Break before make: no socket of this app key (ours or another session's) may still be open.
+    while (this.gate.sockets.size > 0) {
+      await Promise.all([...this.gate.sockets]);
       if (gen !== this.generation) return;
     }
-    const wait = Math.max(this.gate.notBefore, this.gate.lastAttemptAt + this.backoff.initialDelayMs) - Date.now();
-    if (wait > 0) {
+    const problem = urlProblem(this.o.restUrl, this.o.wsUrl);
+    if (problem !== null) return this.scheduleReconnect({ kind: 'config' }, problem, 'BAD_URL');
+    const now = Date.now();
+    const ceiling = ceilingWaitMs(this.gate.connects, now, this.o.policy.ceiling);
+    const backoffWait = Math.max(this.gate.notBefore, this.gate.lastAttemptAt + this.o.policy.initialDelayMs) - now;
+    if (ceiling.waitMs > 0 && ceiling.waitMs >= backoffWait) return this.waitForCeiling(ceiling.waitMs, ceiling.window ?? 'minute');
+    if (backoffWait > 0) {
       // A session of this app key tried moments ago (redeploy) or is backing off: no tight loop.
-      this.reconnectTimer = setTimeout(this.onReconnectTimer, wait);
+      this.reconnectTimer = setTimeout(this.onReconnectTimer, backoffWait);
       return;
     }
-    this.gate.lastAttemptAt = Date.now();
-    const attempt = this.failures + 1;
+    this.gate.lastAttemptAt = now;
+    recordConnect(this.gate, now);
+    const attempt = this.retries + 1;
     if (this._state.state !== 'connecting' || this._state.attempt !== attempt) this.setState({ state: 'connecting', attempt });
     const abort = new AbortController();
     this.approvalAbort = abort;
     let key: string;
     try {
-      key = await getApprovalKey({ restUrl: this.o.restUrl, appKey: this.o.appKey, appSecret: this.o.appSecret, timeoutMs: this.o.approvalTimeoutMs, signal: abort.signal });
+      const timeoutMs = approvalTimeoutMs(this.o.approvalTimeoutMs, this.approvalTimeouts);
+      key = await getApprovalKey({ restUrl: this.o.restUrl, appKey: this.o.appKey, appSecret: this.o.appSecret, timeoutMs, signal: abort.signal });
     } catch (err) {
       if (this.approvalAbort === abort) this.approvalAbort = null;
       if (gen === this.generation) this.approvalFailed(err);
       return;
     }
+    this.redactor.remember(key);
+    this.approvalTimeouts = 0;
     if (this.approvalAbort === abort) this.approvalAbort = null;
     if (gen !== this.generation) return;
+    if (this.gate.sockets.size > 0) {
+      // Another session of this key dialled while we waited for the approval key: wait for it.
+      void this.connect();
+      return;
+    }
     this.openSocket(key, gen);
   }
 
@@ -431,12 +381,24 @@ export class KisSession {
     void this.connect();
   };
 
+  /** The connect ceiling is reached: wait (shown in the state, logged once per wait). */
+  private waitForCeiling(waitMs: number, window: 'minute' | 'hour'): void {
+    const c = this.o.policy.ceiling;
+    const limit = window === 'minute' ? `${c.perMinute} connects per minute` : `${c.perHour} connects per hour`;
+    const reason = `connect ceiling reached (${limit} for this app key); next attempt in ${Math.ceil(waitMs / 1000)} s`;
+    this.log('warn', reason);
+    this.setState({ state: 'reconnecting', retry: this.retries, maxRetries: this.o.maxRetries, delayMs: waitMs, reason, code: 'CEILING', waiting: 'ceiling', lost: false });
+    this.reconnectTimer = setTimeout(this.onReconnectTimer, waitMs);
+  }
+
   private approvalFailed(err: unknown): void {
     const e = err instanceof ApprovalError ? err : new ApprovalError('network', `approval key request failed: ${err instanceof Error ? err.message : String(err)}`);
     if (e.kind === 'aborted') return;
-    const code = e.code ?? (e.status !== undefined ? `HTTP ${e.status}` : e.kind === 'timeout' ? 'TIMEOUT' : undefined);
-    // Rejected credentials will not fix themselves: do not hammer the REST endpoint.
-    this.scheduleReconnect(e.message, code, e.kind === 'rejected' ? this.backoff.inUseDelayMs : 0);
+    if (e.kind === 'timeout') this.approvalTimeouts++;
+    const failure = approvalFailure({ ...(e.status !== undefined && { status: e.status }), ...(e.code !== undefined && { code: e.code }), ...(e.retryAfterMs !== undefined && { retryAfterMs: e.retryAfterMs }) }, this.o.policy);
+    const code = e.code ?? (e.kind === 'bad-response' ? 'BAD_RESPONSE' : e.status !== undefined ? `HTTP ${e.status}` : e.kind === 'timeout' ? 'TIMEOUT' : 'NETWORK');
+    const reason = e.code !== undefined ? `${egwInfo(e.code).en}: ${e.message}` : failure.kind === 'config' ? `${e.message}: is the REST URL right?` : e.message;
+    this.scheduleReconnect(failure, reason, code);
   }
 
   private openSocket(approvalKey: string, gen: number): void {
@@ -444,18 +406,24 @@ export class KisSession {
     try {
       ws = new WebSocket(this.o.wsUrl, { handshakeTimeout: this.o.approvalTimeoutMs, perMessageDeflate: false });
     } catch (err) {
-      this.running = false;
-      this.setState({ state: 'failed', reason: `invalid WebSocket URL: ${err instanceof Error ? err.message : String(err)}` });
+      this.scheduleReconnect({ kind: 'config' }, `invalid WebSocket URL: ${err instanceof Error ? err.message : String(err)}`, 'BAD_URL');
       return;
     }
+    const closed = closedPromise(ws);
+    this.gate.sockets.add(closed);
+    void closed.then(() => this.gate.sockets.delete(closed));
     this.ws = ws;
+    this.wsClosed = closed;
     this.approvalKey = approvalKey;
     this.lastSocketError = '';
     ws.on('open', () => {
       if (gen === this.generation) this.onOpen();
     });
     ws.on('message', (data, isBinary) => {
-      if (gen === this.generation && !isBinary) this.onMessage(textOf(data));
+      if (gen !== this.generation) return;
+      const text = textOf(data);
+      if (isBinary) this.countFrameError({ type: 'error', code: 'binary', message: `a binary frame of ${text.length} characters (handled as UTF-8 text)` });
+      this.onMessage(text);
     });
     ws.on('error', (err) => {
       if (gen === this.generation) this.lastSocketError = err.message;
@@ -466,15 +434,27 @@ export class KisSession {
   }
 
   private onOpen(): void {
-    this.healthy = false;
-    this.lastMessageAt = Date.now();
-    this.idleTimer = setTimeout(this.onIdleCheck, this.o.idleTimeoutMs);
+    const now = Date.now();
+    this.connectedAt = now;
+    this.lastMessageAt = now;
+    this.lastPingAt = 0;
+    this.pingGaps = [];
+    this.idleTimer = setTimeout(this.onIdleCheck, this.deadAfterMs());
+    this.healthyTimer = setTimeout(this.onHealthy, this.o.policy.healthyAfterMs);
     // Restore every registration, in the order they were made, paced by the queue. Before the
     // state event: a listener that subscribes from inside it must not get a second request.
     const restore = this.registry.all();
     for (const r of restore) this.sendSubscribe(r);
     this.setState({ state: 'connected', registrations: restore.length });
   }
+
+  /** The connection stayed up healthyAfterMs: the failure streak is over. */
+  private readonly onHealthy = (): void => {
+    this.healthyTimer = null;
+    this.retries = 0;
+    this.gate.streak = 0;
+    this.gate.notBefore = 0;
+  };
 
   /** The hot path: one parse, one branch, one dispatch. */
   private onMessage(text: string): void {
@@ -483,59 +463,99 @@ export class KisSession {
     const frame = this.parser.parse(text, now);
     switch (frame.type) {
       case 'data':
-        if (!this.healthy) this.markHealthy();
         this.registry.dispatch(frame);
         return;
       case 'pingpong':
-        // Echo the text verbatim as a text frame (doc §3.2).
+        // Echo the text verbatim as a text frame (doc §3.2); never a ping/pong control frame.
         this.ws?.send(frame.raw);
-        if (!this.healthy && this.registry.size === 0) this.markHealthy();
+        this.learnCadence(now);
         return;
       case 'control':
-        if (!this.queue.handleAck(frame)) this.log('debug', `ack without a request: ${frame.trId} ${frame.trKey} ${frame.msgCd}`);
+        this.onControl(frame);
         return;
       case 'error':
-        this.onFrameError(frame);
+        this.countFrameError(frame);
         return;
     }
   }
 
-  private onFrameError(e: FrameError): void {
-    // 'no-key': encrypted frames before the new ack after a reconnect, expected; others once per kind.
-    this.logOnce(`frame:${e.code}:${e.trId ?? ''}`, e.code === 'no-key' ? 'debug' : 'warn', `ignored a message: ${e.message}`);
+  /** Remember the PINGPONG interval and re-arm the dead-connection check with the new figure. */
+  private learnCadence(now: number): void {
+    if (this.lastPingAt > 0) {
+      this.pingGaps.push(now - this.lastPingAt);
+      if (this.pingGaps.length > CADENCE_SAMPLES) this.pingGaps.shift();
+    }
+    this.lastPingAt = now;
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(this.onIdleCheck, this.deadAfterMs());
   }
 
-  /** The connection works (data or a successful ack): the failure streak is over. */
-  private markHealthy(): void {
-    this.healthy = true;
-    this.failures = 0;
-    this.gate.notBefore = 0;
+  private onControl(ack: ControlFrame): void {
+    // Connection-level answers, whichever request they belong to.
+    if (ack.msgCd === 'OPSP0011') return this.keyExpired();
+    if (ack.msgCd === 'OPSP8996') return this.dropConnection({ kind: 'in-use' }, 'another live session already uses this app key (KIS allows one)', 'OPSP8996');
+    if (this.queue.handleAck(ack)) return;
+    // Not the answer to an outstanding request: a late answer after a timeout (accepted), or an
+    // answer that names no request (an error ack without tr_key is charged to nobody).
+    const r = ack.trKey === '' ? undefined : this.registry.get(ack.trId, ack.trKey);
+    if (r !== undefined && r.request === null && r.wire !== 'live' && ack.msgCd !== 'OPSP0001' && ack.msgCd !== 'OPSP0003') {
+      this.log('info', `subscribe ${r.trId} ${r.trKey}: late answer ${this.redactor.code(ack.msgCd)} accepted`);
+      this.onSubscribeAck(r, ack);
+      return;
+    }
+    this.countFrameError({ type: 'error', code: 'unmatched-ack', trId: ack.trId, message: `an answer ${this.redactor.code(ack.msgCd)} (${ack.trId || 'no tr_id'} ${ack.trKey || 'no tr_key'}) that matches no outstanding request` });
+  }
+
+  private keyExpired(): void {
+    // The approval key is unknown or expired: forget it and reconnect with a new one.
+    invalidateApprovalKey(this.o.restUrl, this.o.appKey, this.approvalKey ?? undefined);
+    this.dropConnection({ kind: 'key-expired' }, `${opspInfo('OPSP0011').en}; reconnecting with a new one`, 'OPSP0011');
+  }
+
+  /** Count, report (event) and log at a bounded rate a message the session could not use. */
+  private countFrameError(e: FrameError | { type: 'error'; code: 'binary' | 'unmatched-ack'; message: string; trId?: string }): void {
+    const message = this.redactor.shorten(e.message, 300);
+    const tally = this.frameErrors.record(e.code, e.trId, message, Date.now());
+    // 'no-key': encrypted frames before the new ack after a reconnect are expected.
+    if (tally.logLine !== null) this.log(e.code === 'no-key' || e.code === 'unmatched-ack' ? 'debug' : 'warn', tally.logLine);
+    if (this.frameErrorListeners.size === 0) return;
+    const event = { ...e, message, ...(e.trId !== undefined && { trId: this.redactor.shorten(e.trId, 16) }), count: tally.count } as SessionFrameError;
+    for (const listener of [...this.frameErrorListeners]) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.log('error', `a frameError listener threw: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
   }
 
   private readonly onIdleCheck = (): void => {
     this.idleTimer = null;
     const silent = Date.now() - this.lastMessageAt;
-    if (silent < this.o.idleTimeoutMs) {
-      this.idleTimer = setTimeout(this.onIdleCheck, this.o.idleTimeoutMs - silent);
+    const deadAfter = this.deadAfterMs();
+    if (silent < deadAfter) {
+      this.idleTimer = setTimeout(this.onIdleCheck, deadAfter - silent);
       return;
     }
-    this.dropConnection(`nothing (data or PINGPONG) received for ${silent} ms: connection presumed dead`, undefined, 0);
+    const cadence = this.pingGaps.length > 0 ? ` (1.5 × the PINGPONG interval of ${Math.max(...this.pingGaps)} ms seen on this connection)` : '';
+    this.dropConnection({ kind: 'transient' }, `nothing (data or PINGPONG) received for ${silent} ms${cadence}: connection presumed dead`, 'DEAD');
   };
 
   private onSocketClosed(code: number, reason: string): void {
     const opened = this._state.state === 'connected';
     const why = !opened
-      ? `cannot connect to the KIS WebSocket${this.lastSocketError === '' ? '' : `: ${this.lastSocketError}`}`
+      ? `cannot connect to the KIS WebSocket${this.lastSocketError === '' ? '' : `: ${this.redactor.shorten(this.lastSocketError, MAX_REASON)}`}`
       : code === 1006
         ? 'connection lost without a close frame (1006)'
-        : `connection closed by the server (${code}${reason === '' ? '' : ` ${reason.slice(0, 80)}`})`;
-    this.dropConnection(why, undefined, 0);
+        : `connection closed by the server (${code}${reason === '' ? '' : ` ${this.redactor.shorten(reason, MAX_REASON)}`})`;
+    this.dropConnection({ kind: 'transient' }, why, undefined);
   }
 
   /** Abandon the current connection (closing it cleanly if it is open) and schedule the next one. */
-  private dropConnection(reason: string, code: string | undefined, floorMs: number): void {
+  private dropConnection(failure: Failure, reason: string, code: string | undefined): void {
+    const lost = this._state.state === 'connected';
     this.detach();
-    this.scheduleReconnect(reason, code, floorMs);
+    this.scheduleReconnect(failure, reason, code, lost);
   }
 
   /** Forget everything tied to the current connection. */
@@ -543,48 +563,43 @@ export class KisSession {
     this.generation++;
     if (this.idleTimer !== null) clearTimeout(this.idleTimer);
     this.idleTimer = null;
+    if (this.healthyTimer !== null) clearTimeout(this.healthyTimer);
+    this.healthyTimer = null;
     this.queue.clear();
     this.parser.clearKeys(); // new acks bring new keys (doc §6.5)
     for (const r of this.registry.all()) {
       r.wire = 'pending';
       r.request = null;
+      r.maybeOnServer = false;
+      this.clearRetry(r);
     }
     const ws = this.ws;
     this.ws = null;
     this.approvalKey = null;
-    if (ws !== null) this.retire(ws);
+    if (ws !== null) retire(ws, this.wsClosed, this.o.forceCloseMs);
   }
 
-  /** Close a socket we no longer use: close frame, destroyed after FORCE_CLOSE_MS. */
-  private retire(ws: WebSocket): void {
-    ws.removeAllListeners();
-    ws.on('error', noop);
-    if (ws.readyState === WebSocket.CLOSED) return;
-    const closed = new Promise<void>((resolve) => {
-      const timer = setTimeout(() => ws.terminate(), FORCE_CLOSE_MS);
-      ws.once('close', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-    this.closing.add(closed);
-    void closed.then(() => this.closing.delete(closed));
-    if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
-    else ws.close(1000);
-  }
-
-  private scheduleReconnect(reason: string, code: string | undefined, floorMs: number): void {
+  private scheduleReconnect(failure: Failure, reason: string, code: string | undefined, lost = false): void {
     if (this.stopping !== null || !this.running) return;
-    this.failures++;
-    const max = this.backoff.maxRetries;
-    const delay = Math.max(floorMs, backoffDelay(this.failures, this.backoff));
-    this.gate.notBefore = Date.now() + delay;
-    if (max > 0 && this.failures > max) {
+    this.retries++;
+    const streak = ++this.gate.streak;
+    const decision = decide(failure, streak, this.o.policy);
+    const shownCode = code === undefined ? undefined : this.redactor.code(code);
+    if (decision.action === 'stop') {
       this.running = false;
-      this.setState({ state: 'failed', reason: `${reason} (gave up after ${max} ${max === 1 ? 'retry' : 'retries'})`, ...(code !== undefined && { code }) });
+      this.setState({ state: 'failed', reason: `${reason} (not retried: a configuration error; fix it and deploy again)`, ...(shownCode !== undefined && { code: shownCode }), cause: 'config' });
       return;
     }
-    this.setState({ state: 'reconnecting', retry: this.failures, maxRetries: max, delayMs: delay, reason, ...(code !== undefined && { code }) });
+    const max = this.o.maxRetries;
+    if (max > 0 && this.retries > max) {
+      this.running = false;
+      this.setState({ state: 'failed', reason: `${reason} (gave up after ${max} ${max === 1 ? 'retry' : 'retries'})`, ...(shownCode !== undefined && { code: shownCode }), cause: 'retries' });
+      return;
+    }
+    const delay = decision.delayMs;
+    this.gate.notBefore = Date.now() + delay;
+    const waiting: WaitKind = failure.kind === 'rate-limit' ? 'rate-limit' : failure.kind === 'in-use' ? 'in-use' : 'backoff';
+    this.setState({ state: 'reconnecting', retry: this.retries, maxRetries: max, delayMs: delay, reason, ...(shownCode !== undefined && { code: shownCode }), waiting, lost });
     this.reconnectTimer = setTimeout(this.onReconnectTimer, delay);
   }
 
@@ -594,20 +609,22 @@ export class KisSession {
     this.reconnectTimer = null;
     this.approvalAbort?.abort();
     this.approvalAbort = null;
+    const closed = this.ws !== null ? this.wsClosed : null;
     this.detach();
-    await Promise.all([...this.closing]);
+    if (closed !== null) await closed;
     this.registry.clear();
     this.setState({ state: 'closed' });
-    this.listeners.clear();
+    this.stateListeners.clear();
+    this.frameErrorListeners.clear();
   }
 
   // ---- state and logs --------------------------------------------------------------------
 
   private setState(next: SessionState): void {
-    const s: SessionState = 'reason' in next ? { ...next, reason: this.redact(next.reason) } : next;
+    const s: SessionState = 'reason' in next ? { ...next, reason: this.shownReason(next.reason, next.code) } : next;
     this._state = s;
     this.logState(s);
-    for (const listener of [...this.listeners]) {
+    for (const listener of [...this.stateListeners]) {
       try {
         listener(s);
       } catch (err) {
@@ -616,7 +633,12 @@ export class KisSession {
     }
   }
 
-  /** One line per state change; a retry storm logs its first retry only (the rest at debug). */
+  /** Redacted, and never starting with the code the state carries anyway (no `OPSP8996 OPSP8996`). */
+  private shownReason(reason: string, code: string | undefined): string {
+    const safe = this.redactor.redact(reason);
+    return code !== undefined && safe.startsWith(`${code} `) ? safe.slice(code.length + 1) : safe;
+  }
+
   /**
    * State changes are logged at debug level only: callers observe them through the 'state' event
    * (kis-config writes one translated line per change from it), so the log would only say it twice.
@@ -630,10 +652,10 @@ export class KisSession {
         this.log('debug', `connected (${s.registrations} registration${s.registrations === 1 ? '' : 's'} to restore)`);
         return;
       case 'reconnecting':
-        this.log('debug', `${s.reason}; reconnecting in ${Math.round(s.delayMs)} ms (retry ${s.retry}${s.maxRetries > 0 ? ` of ${s.maxRetries}` : ''})`);
+        this.log('debug', `${s.code !== undefined ? `${s.code} ` : ''}${s.reason}; reconnecting in ${Math.round(s.delayMs)} ms (retry ${s.retry}${s.maxRetries > 0 ? ` of ${s.maxRetries}` : ''})`);
         return;
       case 'failed':
-        this.log('debug', `connection failed: ${s.reason}`);
+        this.log('debug', `connection failed: ${s.code !== undefined ? `${s.code} ` : ''}${s.reason}`);
         return;
       case 'closed':
         this.log('debug', 'closed');
@@ -643,14 +665,10 @@ export class KisSession {
     }
   }
 
-  private redact(text: string): string {
-    return redactSecrets(text, [this.o.appKey, this.o.appSecret, this.approvalKey ?? undefined]);
-  }
-
   private log(level: SessionLogLevel, text: string): void {
     if (this.logSink === undefined) return;
     try {
-      this.logSink(level, this.redact(text));
+      this.logSink(level, this.redactor.redact(text));
     } catch {
       // a broken log sink must not break the session
     }
@@ -662,3 +680,4 @@ export class KisSession {
     this.log(level, text);
   }
 }
+

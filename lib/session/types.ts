@@ -2,7 +2,7 @@
  * Contract of the KIS session layer (issue 5). No Node-RED in here: the nodes are thin adapters
  * over these types. Implemented in lib/session/.
  */
-import type { ControlFrame, DataFrame } from '../protocol/parse-frame';
+import type { ControlFrame, DataFrame, FrameError } from '../protocol/parse-frame';
 import type { CustType } from '../protocol/messages';
 import type { KisRecord } from '../protocol/record-parser';
 import type { TrId } from '../protocol/tr-tables';
@@ -34,10 +34,31 @@ export interface KisSessionOptions {
   readonly pacingMs?: number;
   /** A request with no ack after this long fails (default 5000 ms). */
   readonly ackTimeoutMs?: number;
-  /** Approval-key request timeout (default 10 000 ms). */
+  /** Approval-key request timeout (default 15 000 ms); doubled after each timeout in a row, up to 4×. */
   readonly approvalTimeoutMs?: number;
-  /** Connection is declared dead when nothing (data or PINGPONG) arrived for this long (default 300 000 ms). */
+  /**
+   * Before the PINGPONG cadence of a connection is known: declared dead after this long without any
+   * message (default 165 000 ms = 1.5 × 110 s). Once two PINGPONGs arrived, the figure is 1.5 × the
+   * longest of the last three PINGPONG intervals seen on that connection, never below
+   * `minIdleTimeoutMs`. No WebSocket ping frame is ever sent.
+   */
   readonly idleTimeoutMs?: number;
+  /** Floor of the learned dead-connection figure (default min(10 000, idleTimeoutMs / 2)). */
+  readonly minIdleTimeoutMs?: number;
+  /** A connection counts as healthy (the failure streak ends) once it stayed up this long (default 60 000 ms). */
+  readonly healthyAfterMs?: number;
+  /**
+   * Most connects per app key and server, per minute and per hour, counted process-wide over every
+   * session object (default 6 and 60). A connect over the ceiling waits (state `reconnecting`,
+   * code `CEILING`).
+   */
+  readonly connectCeiling?: { readonly perMinute?: number; readonly perHour?: number };
+  /** Wait after HTTP 429 without Retry-After (default 61 000 ms). */
+  readonly rateLimitDelayMs?: number;
+  /** A close frame unanswered for this long: the socket is destroyed (default 2000 ms). */
+  readonly forceCloseMs?: number;
+  /** At most one log line per (frame error kind, TR) per this long (default 60 000 ms). */
+  readonly frameErrorLogIntervalMs?: number;
   readonly reconnect?: ReconnectOptions;
   /**
    * Which KIS server this is, for refusing TRs it does not serve before KIS sees them
@@ -53,16 +74,54 @@ export type SessionState =
   | { readonly state: 'idle' }
   | { readonly state: 'connecting'; readonly attempt: number }
   | { readonly state: 'connected'; readonly registrations: number }
-  | { readonly state: 'reconnecting'; readonly retry: number; readonly maxRetries: number; readonly delayMs: number; readonly reason: string; readonly code?: string }
-  | { readonly state: 'failed'; readonly reason: string; readonly code?: string }
+  | {
+      readonly state: 'reconnecting';
+      readonly retry: number;
+      readonly maxRetries: number;
+      readonly delayMs: number;
+      /** Never repeats `code`. */
+      readonly reason: string;
+      readonly code?: string;
+      /** What the wait is: plain backoff, a KIS rate limit, OPSP8996, or the connect ceiling. */
+      readonly waiting?: WaitKind;
+      /** True when a working connection was lost; false when none was made yet. */
+      readonly lost?: boolean;
+    }
+  | {
+      readonly state: 'failed';
+      /** Never repeats `code`. */
+      readonly reason: string;
+      readonly code?: string;
+      /** `config`: a configuration error no retry can fix (starts again on the next deploy). */
+      readonly cause?: 'config' | 'retries';
+    }
   | { readonly state: 'closed' };
+
+export type WaitKind = 'backoff' | 'rate-limit' | 'in-use' | 'ceiling';
+
+/**
+ * Payload of the session's 'frameError' event: a message the session could not use (the parser's
+ * FrameError, or `binary` / `unmatched-ack` from the session), with how many of this kind and TR
+ * the session has seen. E.g. count encrypted 체결통보 that arrive before their ack key:
+ * `session.on('frameError', (e) => { if (e.code === 'no-key') … e.count … })`. Messages are redacted.
+ */
+export type SessionFrameError =
+  | (FrameError & { readonly count: number })
+  | { readonly type: 'error'; readonly code: 'binary' | 'unmatched-ack'; readonly message: string; readonly trId?: string; readonly count: number };
+
+/** Typed events of a session. */
+export interface KisSessionEvents {
+  state: (state: SessionState) => void;
+  frameError: (error: SessionFrameError) => void;
+}
 
 /** Why one subscription was refused or lost. `code` is an OPSP msg_cd or one of ours. */
 export interface SubscriptionError {
   readonly trId: string;
   readonly trKey: string;
-  /** OPSP msg_cd (e.g. OPSP0008), or LIMIT (41 reached client-side), ACK_TIMEOUT, BAD_CODE, NOT_ON_SERVER. */
+  /** OPSP msg_cd (e.g. OPSP0008), or LIMIT (41 reached client-side), BAD_CODE, NOT_ON_SERVER… (redacted, code-shaped). */
   readonly code: string;
+  /** What it means; names neither the code nor the TR and code again (the fields do). */
   readonly message: string;
 }
 
@@ -103,14 +162,20 @@ export const SESSION_DEFAULTS = Object.freeze({
   /** ≥ 100 ms between subscription requests, as the official samples do (doc §6.3). */
   pacingMs: 100,
   ackTimeoutMs: 5000,
-  approvalTimeoutMs: 10_000,
-  /** ~3 × the observed ~100 s PINGPONG interval would be 300 s (doc §6.5). */
-  idleTimeoutMs: 300_000,
+  /** KIS sometimes answers the approval slowly; doubled after each timeout (docs/protocol/session.md). */
+  approvalTimeoutMs: 15_000,
+  /** 1.5 × 110 s, the longest PINGPONG interval reported (docs/protocol/session.md). */
+  idleTimeoutMs: 165_000,
+  /** Ceiling of the learned dead-connection floor. */
+  minIdleTimeoutMs: 10_000,
+  forceCloseMs: 2000,
+  frameErrorLogIntervalMs: 60_000,
 });
 
 /** Codes of `SubscriptionError` that come from this client rather than from KIS. */
 export const CLIENT_ERROR_CODES = Object.freeze({
   LIMIT: 'LIMIT',
+  /** Not a refusal any more: an unanswered subscribe is re-sent (kept for callers that match on it). */
   ACK_TIMEOUT: 'ACK_TIMEOUT',
   BAD_CODE: 'BAD_CODE',
   NOT_ON_SERVER: 'NOT_ON_SERVER',

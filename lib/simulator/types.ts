@@ -1,5 +1,5 @@
 /**
- * Contract of the local KIS simulator (issue 4). Implemented in lib/simulator/; the session tests,
+ * Contract of the local KIS simulator. Implemented in lib/simulator/; the session tests,
  * the node tests, the demo and the benchmarks all drive it through this interface.
  */
 
@@ -21,7 +21,7 @@ export interface SimulatorOptions {
   readonly rate?: number;
   /** Per-code overrides of `rate`. */
   readonly rates?: Readonly<Record<string, number>>;
-  /** `always` = market always open (demo default); `kst` = follow KST market hours (doc §8). */
+  /** `always` = market always open (demo default); `kst` = follow the KRX/NXT session calendar (docs/protocol/market-calendar.md). */
   readonly hours?: 'always' | 'kst';
   /** Clock (epoch ms); injectable for tests. */
   readonly now?: () => number;
@@ -44,8 +44,14 @@ export interface SimulatorOptions {
   readonly onFrameSent?: (trId: string, code: string, count: number, atMs: number) => void;
   /** Mean interval of the simulated fills on a 체결통보 subscription (default 15 000 ms; 0 = only on demand). */
   readonly noticeIntervalMs?: number;
-  /** Also count a WebSocket ping/pong control frame as the PINGPONG answer (default false: text echo only). */
+  /**
+   * Also count a WebSocket pong (or ping) control frame from the client as the PINGPONG answer.
+   * Default false: only the text echo counts, because whether real KIS accepts a control frame is
+   * not settled (the official samples send one).
+   */
   readonly acceptControlPong?: boolean;
+  /** Minimum time between two POST /oauth2/tokenP calls of one app key; sooner gets EGW00133 (default 60 000; 0 = no limit). */
+  readonly tokenMinIntervalMs?: number;
   /** Skip (and count) data for a socket whose send buffer holds more than this (default 4 MiB). */
   readonly maxBufferedBytes?: number;
   /** Scheduler period in ms (default 10). */
@@ -70,6 +76,8 @@ export interface SimulatorStats {
   readonly openSocketsByAppKey: Readonly<Record<string, number>>;
   /** Approval keys issued so far. */
   readonly approvalsIssued: number;
+  /** Access tokens issued so far (POST /oauth2/tokenP; a reused token is not counted again). */
+  readonly tokensIssued: number;
   /** Data records sent so far, per (trId|code). */
   readonly recordsSent: Readonly<Record<string, number>>;
   readonly totalRecordsSent: number;
@@ -81,13 +89,13 @@ export interface SimulatorStats {
   readonly requests: readonly ReceivedRequest[];
 }
 
-/** Faults on demand, for the reliability tests (issue 4 "Faults on demand"). */
+/** Faults on demand, for the reliability tests. */
 export interface SimulatorFaults {
   /** Drop every open socket: with a close frame (clean) or by destroying the TCP socket. */
   dropAll(opts?: { clean?: boolean }): void;
   /** Stop sending anything (data and PINGPONG) without closing: a half-open connection. */
   goSilent(on: boolean): void;
-  /** Make the approval endpoint fail until cleared: HTTP 500, 403, or never answer (timeout). */
+  /** Make the OAuth endpoints (approval key, access token) fail until cleared: HTTP 500, 403, or never answer (timeout). */
   approval(mode: 'ok' | '500' | '403' | 'timeout'): void;
   /** Hold an app key's slot for `ms` after its next unclean close (OPSP8996 meanwhile). */
   holdSlot(ms: number): void;
@@ -98,7 +106,7 @@ export interface SimulatorFaults {
 }
 
 export interface RunningSimulator {
-  /** REST base URL (approval key at POST {restUrl}/oauth2/Approval). */
+  /** REST base URL (approval key at POST {restUrl}/oauth2/Approval, access token at POST {restUrl}/oauth2/tokenP). */
   readonly restUrl: string;
   /** WebSocket URL (any path is accepted; clients use /tryitout). */
   readonly wsUrl: string;

@@ -88,7 +88,7 @@ describe('examples/', function () {
   it('every file is a flow array that opens with an en + ko comment, uses the simulator, and only core, kis and dashboard nodes', () => {
     const files = fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json'));
     assert.ok(files.length >= 6, `expected the six examples, found ${files.join(', ')}`);
-    const coreOrOurs = /^(kis-config|kis-tick|kis-quote|comment|inject|debug|function|change|switch|delay|file|mqtt in|mqtt out|mqtt-broker|status|catch|ui-.*)$/;
+    const coreOrOurs = /^(kis-config|kis-tick|kis-quote|kis-bars|comment|inject|debug|function|change|switch|delay|file|mqtt in|mqtt out|mqtt-broker|status|catch|ui-.*)$/;
     for (const file of files) {
       const flow = loadExample(file);
       assert.equal(flow[0]?.type, 'comment', `${file}: the first node must be the explaining comment`);
@@ -174,6 +174,25 @@ describe('examples/', function () {
     assert.ok(['005930', '000660'].includes(cells[1]!));
     assert.ok(Number(cells[2]) > 0, `price ${cells[2]}`);
     assert.equal(path.basename(file), `ticks-${cells[0]!.slice(0, 10).replace(/-/g, '')}.csv`);
+    assert.deepEqual(errorsSinceDeploy(), []);
+  });
+
+  it('07 minute bars to CSV: closed bars (here every second) become lines with a header', async () => {
+    const flow = patch(loadExample('07-minute-bars-csv.json'), 'kb-bars', { interval: '1s', graceMs: 200 });
+    await deploy(flow);
+    const deadline = Date.now() + 20000;
+    let lines: string[] = [];
+    while (lines.length < 4) {
+      assert.ok(Date.now() < deadline, `no bar lines in ${csvDir}: ${fs.readdirSync(csvDir).join(', ')}`);
+      await sleep(250);
+      const files = fs.readdirSync(csvDir).filter((f) => /^bars-\d{8}\.csv$/.test(f));
+      if (files.length > 0) lines = fs.readFileSync(path.join(csvDir, files[0]!), 'utf8').split('\n').filter((l) => l !== '');
+    }
+    assert.equal(lines[0], 'start,code,open,high,low,close,volume,value,vwap,trades,buyVolume,sellVolume,partial');
+    const cells = lines[2]!.split(',');
+    assert.match(cells[0]!, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+09:00$/);
+    const [open, high, low, close, volume] = cells.slice(2, 7).map(Number) as [number, number, number, number, number];
+    assert.ok(low <= Math.min(open, close) && high >= Math.max(open, close) && volume > 0, lines[2]);
     assert.deepEqual(errorsSinceDeploy(), []);
   });
 

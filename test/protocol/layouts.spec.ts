@@ -3,7 +3,7 @@ import { isNumericType } from '../../lib/protocol/field-def';
 import { FrameParser, parseFrame, type DataFrame, type ParsedFrame } from '../../lib/protocol/parse-frame';
 import { LAYOUT_EDITIONS, layoutFor, TR_IDS, TR_TABLES, trIdOf, trIdsOfKind } from '../../lib/protocol/tr-tables';
 import { isValidTrKey } from '../../lib/protocol/tr-keys';
-import { INDEX_CODES, indexCodeInfo } from '../../lib/protocol/index-codes';
+import { KNOWN_INDICES, knownIndex } from '../../lib/protocol/index-codes';
 import { frameText, recordValues } from '../fixtures/frames';
 import { Prng } from '../fixtures/prng';
 
@@ -106,8 +106,7 @@ describe('protocol: every TR and every known layout round-trips (docs/protocol/r
     assert.ok(isValidTrKey('index', '0001') && !isValidTrKey('index', '005930') && !isValidTrKey('index', '01'));
     assert.ok(isValidTrKey('elw', '57JN53') && !isValidTrKey('elw', '57jn53') && !isValidTrKey('elw', '57JN5'));
     assert.ok(isValidTrKey('stock', '005930') && !isValidTrKey('stock', '0001'));
-    assert.equal(indexCodeInfo('2001')?.en, 'KOSPI 200');
-    assert.deepEqual(INDEX_CODES.slice(0, 1).map((x) => x.code), ['0001']);
-    assert.ok(INDEX_CODES.every((x) => isValidTrKey('index', x.code) && x.ko.length > 0 && x.en.length > 0));
+    assert.equal(knownIndex('2001')?.nameEn, 'KOSPI 200');
+    assert.ok(KNOWN_INDICES.every((x) => isValidTrKey('index', x.code) && x.name.length > 0 && x.nameEn.length > 0));
   });
 });

@@ -58,14 +58,17 @@ describe('session/PacedSendQueue', () => {
     });
   });
 
-  it('gives an ack without tr_key to the oldest outstanding request', async () => {
+  it('charges an ack without tr_key to no request (it names none)', async () => {
     queue = new PacedSendQueue({ pacingMs: 0, ackTimeoutMs: 5000, send: () => undefined });
     const a = request('H0STCNT0', '005930'), b = request('H0STCNT0', '000660');
     queue.enqueue(a); queue.enqueue(b);
     await sleep(10);
-    assert.equal(queue.handleAck(ack('', '', 'OPSP9999')), true);
-    assert.deepEqual(a.acks, ['OPSP9999']);
+    assert.equal(queue.handleAck(ack('', '', 'OPSP9999')), false);
+    assert.equal(queue.handleAck(ack('H0STCNT0', '', 'OPSP9999')), false);
+    assert.deepEqual(a.acks, []);
     assert.deepEqual(b.acks, []);
+    assert.equal(queue.handleAck(ack('H0STCNT0', '005930', 'OPSP0000')), true, 'its real ack still matches');
+    assert.deepEqual(a.acks, ['OPSP0000']);
   });
 
   it('times out a missing ack, once, and ignores a late ack', async () => {

@@ -358,6 +358,33 @@ describe('kis-simulator command', () => {
     assert.equal(await exited, 0);
   });
 
+  it('reads --ping-interval, --ping-timeout (seconds) and --accept-control-pong', () => {
+    const { parseArgs } = require(path.join(__dirname, '..', '..', 'lib', 'simulator', 'cli.js')) as typeof import('../../lib/simulator/cli');
+    assert.deepEqual(parseArgs(['--ping-interval', '30', '--ping-timeout=2.5', '--accept-control-pong']).options, { pingIntervalMs: 30_000, pingTimeoutMs: 2_500, acceptControlPong: true });
+    assert.deepEqual(parseArgs([]).options, {}, 'defaults stay the library defaults (100 s, text echo only)');
+    assert.throws(() => parseArgs(['--ping-interval', '0']), /positive/);
+    assert.throws(() => parseArgs(['--ping-timeout']), /number/);
+  });
+
+  it('sends PINGPONG at --ping-interval and closes a mute client after --ping-timeout', async function () {
+    this.timeout(15000);
+    const cli = path.join(__dirname, '..', '..', 'lib', 'simulator', 'cli.js');
+    const child = spawn(process.execPath, [cli, '--json', '--ping-interval', '0.1', '--ping-timeout', '0.4'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
+      const info = JSON.parse(line) as Record<string, string>;
+      const c = await TestClient.open(info['wsUrl']!);
+      c.echoPing = false;
+      const t0 = Date.now();
+      await c.next((_t, f) => f.type === 'pingpong', 3000);
+      assert.equal(await c.closed, 1006);
+      const elapsed = Date.now() - t0;
+      assert.ok(elapsed >= 300, `closed after ${elapsed} ms, not before the timeout`);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
   it('refuses unknown options with exit code 2', async () => {
     const cli = path.join(__dirname, '..', '..', 'lib', 'simulator', 'cli.js');
     const child = spawn(process.execPath, [cli, '--bogus'], { stdio: 'ignore' });

@@ -10,6 +10,9 @@ export const FAST = Object.freeze({
   ackTimeoutMs: 500,
   approvalTimeoutMs: 300,
   idleTimeoutMs: 400,
+  healthyAfterMs: 300,
+  forceCloseMs: 500,
+  connectCeiling: { perMinute: 1000, perHour: 10_000 },
   reconnect: { initialDelayMs: 50, maxDelayMs: 200, jitter: 0, inUseDelayMs: 400 },
 });
 

@@ -1,0 +1,41 @@
+/** Client-side checks of a subscribe() and the handle it returns. */
+import { isValidKey, keyKindOf } from '../protocol/route';
+import { isTrId, TR_TABLES, type TrId } from '../protocol/tr-tables';
+import type { Registration } from './registry';
+import { CLIENT_ERROR_CODES, type RecordSink, type SubscriptionHandle } from './types';
+
+/** 체결통보 tr_key is the HTS ID (doc §2): short, no spaces. */
+const HTS_ID = /^[A-Za-z0-9_.@-]{1,16}$/;
+
+/** Why (trId, trKey) cannot be subscribed on this server, or null. */
+export function refusalOf(trId: string, trKey: string, server: 'real' | 'paper' | undefined): { code: string; message: string } | null {
+  if (!isTrId(trId)) return { code: CLIENT_ERROR_CODES.UNKNOWN_TR, message: `unknown TR id ${JSON.stringify(String(trId).slice(0, 16))}` };
+  const table = TR_TABLES[trId];
+  if (table.kind === 'notice' ? !HTS_ID.test(trKey) : !isValidKey(table.kind, trKey)) {
+    const what = table.kind === 'notice' ? 'HTS ID (1–16 letters or digits)'
+      : keyKindOf(table) === 'index' ? 'index code (4 digits such as 0001)' : 'stock code (6 characters such as 005930, or 7 such as Q500001)';
+    return { code: CLIENT_ERROR_CODES.BAD_CODE, message: `${JSON.stringify(String(trKey).slice(0, 20))} is not a valid ${what}` };
+  }
+  if (server !== undefined && !(server === 'paper' ? table.paper : table.real)) {
+    return { code: CLIENT_ERROR_CODES.NOT_ON_SERVER, message: `${trId} (${table.en}) is not served by the ${server === 'paper' ? 'paper (모의투자)' : 'real (실전)'} server` };
+  }
+  return null;
+}
+
+/** What subscribe() returns; unsubscribe() drops exactly this one reference. */
+export class Handle implements SubscriptionHandle {
+  private done = false;
+  constructor(
+    private readonly release: (registration: Registration, sink: RecordSink) => void,
+    private readonly registration: Registration | null,
+    private readonly sink: RecordSink,
+    readonly trId: TrId,
+    readonly trKey: string,
+  ) {}
+
+  unsubscribe(): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.registration !== null) this.release(this.registration, this.sink);
+  }
+}
