@@ -55,7 +55,7 @@ describe('session/against a hostile KIS', function () {
   describe('connect loop (a server that closes after each ack)', () => {
     it('backs off across short-lived connections, the retry count grows, and the ceiling holds and shows', async () => {
       kis.plan = () => ({ thenClose: 1000 });
-      const rec = make({ healthyAfterMs: 5000, reconnect: { initialDelayMs: 40, maxDelayMs: 320, jitter: 0, inUseDelayMs: 400 }, connectCeiling: { perMinute: 7, perHour: 100 } });
+      const rec = make({ healthyAfterMs: 5000, ackTimeoutMs: 3000, approvalTimeoutMs: 3000, reconnect: { initialDelayMs: 40, maxDelayMs: 320, jitter: 0, inUseDelayMs: 400 }, connectCeiling: { perMinute: 7, perHour: 100 } });
       rec.session.subscribe('H0STCNT0', '005930', new Sink());
       rec.session.start();
       await waitFor('the ceiling', () => rec.states.some((s) => s.state === 'reconnecting' && s.code === 'CEILING'), 8000);
