@@ -10,12 +10,18 @@
  */
 import type { Node, NodeAPI, NodeStatus } from 'node-red';
 import { venueOf, type Exchange } from '../lib/protocol/exchange';
-import type { TrId } from '../lib/protocol/tr-tables';
+import type { MarketPhase } from '../lib/protocol/market-op';
+import { noticeTrIds } from '../lib/protocol/notices';
+import type { FrameError } from '../lib/protocol/parse-frame';
+import type { TrId, Venue } from '../lib/protocol/tr-tables';
 import { redactSecrets } from '../lib/session/redact';
 import { KIS_SERVERS, type ServerChoice } from '../lib/session/servers';
 import type { KisSessionOptions, RecordSink, SessionState, SubscriptionHandle } from '../lib/session/types';
 import type { RunningSimulator } from '../lib/simulator/types';
+import type { MasterStore } from '../lib/master';
 import { marketClockOf } from './market-clock';
+import { masterForServer, registerMasterAdmin } from './master-port';
+import { MarketObserver } from './market-observer';
 import { acquire, acquireSimulator, release, releaseSimulator, type SessionPort } from './session-port';
 import { statusFor } from './status';
 import type { KisConfigDef, KisConfigNode, KisCredentials, MarketClock, SessionUser, UserFacts } from './types';
@@ -60,6 +66,11 @@ class ConfigRuntime {
   private chain: Promise<void> = Promise.resolve();
   private clockTimer: NodeJS.Timeout | null = null;
   private readonly secrets: string[] = [];
+  /** The stock master this config's server publishes (names, NXT eligibility); loaded on first use. */
+  readonly master: MasterStore | null;
+  private masterSeen = 0;
+  /** What 장운영정보 subscriptions announced; it overrides the calendar in the badges. */
+  private readonly observer = new MarketObserver();
 
   constructor(
     private readonly RED: NodeAPI,
@@ -67,9 +78,11 @@ class ConfigRuntime {
     private readonly def: KisConfigDef,
   ) {
     this.server = isServer(def.server) ? def.server : 'simulator';
+    this.master = masterForServer(RED, this.server, def.restUrl);
     const creds: KisCredentials = node.credentials ?? {};
-    for (const s of [creds.appKey, creds.appSecret]) if (typeof s === 'string' && s !== '') this.secrets.push(s);
+    for (const s of [creds.appKey, creds.appSecret, creds.htsId]) if (typeof s === 'string' && s !== '') this.secrets.push(s);
     this.onState = this.onState.bind(this);
+    this.onFrameError = this.onFrameError.bind(this);
     this.refreshClock = this.refreshClock.bind(this);
   }
 
@@ -81,11 +94,24 @@ class ConfigRuntime {
 
   register(user: SessionUser): void {
     if (this.closed) return;
+    if (this.master !== null) {
+      // A user that resolved its routes before the copy it now meets was loaded catches up.
+      if (this.masterSeen !== 0) user.onMasterReady?.();
+      void this.master.ensure().then(() => this.masterLoaded());
+    }
     this.users[user.node.id] = user.node;
     this.members.set(user.node.id, user);
     user.onSessionState(this.state);
     if (this.session !== null) user.onSessionReady();
     else this.reconcile();
+  }
+
+  /** Tell the users once per new copy of the master (their routes may change: NXT eligibility). */
+  private masterLoaded(): void {
+    const at = this.master?.downloadedAt ?? 0;
+    if (this.closed || at === 0 || at === this.masterSeen) return;
+    this.masterSeen = at;
+    for (const user of [...this.members.values()]) user.onMasterReady?.();
   }
 
   deregister(user: SessionUser, removed: boolean, done: () => void): void {
@@ -116,11 +142,25 @@ class ConfigRuntime {
   }
 
   marketClock(exchange: Exchange): MarketClock | null {
-    // The embedded simulator's market is always open; a clock would only confuse the demo.
+    const venue = venueOf(exchange);
+    const now = this.now();
+    return this.observer.clockFor(venue, now, this.calendarClock(venue, now));
+  }
+
+  /** The calendar's clock, or null when it does not apply (the embedded simulator's market is always open). */
+  private calendarClock(venue: Venue, now: number): MarketClock | null {
     if (this.server === 'simulator' || this.settings.kisConfigMarketClock === false) return null;
+    return marketClockOf(venue, now);
+  }
+
+  private now(): number {
     const clock = this.settings.kisConfigClock;
-    const now = typeof clock === 'function' ? (clock as () => number)() : Date.now();
-    return marketClockOf(venueOf(exchange), now);
+    return typeof clock === 'function' ? (clock as () => number)() : Date.now();
+  }
+
+  observeMarket(venue: Venue, phase: MarketPhase): void {
+    const now = this.now();
+    if (this.observer.observe(venue, phase, now, this.calendarClock(venue, now))) this.refreshClock();
   }
 
   text(key: string, params?: Record<string, string | number>): string {
@@ -134,6 +174,15 @@ class ConfigRuntime {
 
   redact(text: string): string {
     return this.secrets.length === 0 ? text : redactSecrets(text, this.secrets);
+  }
+
+  noticeKey(): { htsId: string; trIds: readonly TrId[] } | null {
+    const own = (this.node.credentials?.htsId ?? '').trim();
+    // The embedded simulator serves its own demo HTS ID when none is set.
+    const htsId = own !== '' ? own : this.server === 'simulator' ? (this.simulator?.htsId ?? '') : '';
+    if (htsId === '') return null;
+    const paperPort = this.server === 'custom' && /:31000(\/|$)/.test(this.def.wsUrl ?? '');
+    return { htsId, trIds: noticeTrIds(this.server === 'real' || this.server === 'paper' ? this.server : paperPort ? 'paper' : undefined) };
   }
 
   close(removed: boolean, done: () => void): void {
@@ -179,6 +228,7 @@ class ConfigRuntime {
     }
     this.session = session;
     session.on('state', this.onState);
+    session.on('frameError', this.onFrameError);
     this.onState(session.state);
     for (const user of [...this.members.values()]) user.onSessionReady();
   }
@@ -189,6 +239,7 @@ class ConfigRuntime {
     this.stopClock();
     if (session !== null) {
       session.off('state', this.onState);
+      session.off('frameError', this.onFrameError);
       try {
         await release(this.node.id);
       } catch (err) {
@@ -279,6 +330,10 @@ class ConfigRuntime {
     for (const user of [...this.members.values()]) user.onSessionState(state);
   }
 
+  private onFrameError(error: FrameError): void {
+    for (const user of [...this.members.values()]) user.onFrameError?.(error);
+  }
+
   /**
    * One log line per change of state kind, never per retry: "connection lost" only for a
    * connection that worked, "cannot connect yet" otherwise; the code once, then the reason.
@@ -318,6 +373,7 @@ class ConfigRuntime {
 }
 
 export = function (RED: NodeAPI): void {
+  registerMasterAdmin(RED);
   function KisConfig(this: KisConfigNode, def: KisConfigDef): void {
     RED.nodes.createNode(this, def);
     const runtime = new ConfigRuntime(RED, this, def);
@@ -328,12 +384,17 @@ export = function (RED: NodeAPI): void {
     this.sessionState = () => runtime.sessionState();
     this.sessionReady = () => runtime.sessionReady();
     this.marketClock = (exchange) => runtime.marketClock(exchange);
+    this.observeMarket = (venue, phase) => runtime.observeMarket(venue, phase);
     this.text = (key, params) => runtime.text(key, params);
     this.statusFor = (state, facts) => runtime.statusFor(state, facts);
     this.redact = (text) => runtime.redact(text);
+    this.kisMaster = () => runtime.master;
+    this.stockName = (code) => runtime.master?.nameOf(code);
+    this.isNxtTradable = (code) => runtime.master?.isNxtTradable(code);
+    this.noticeKey = () => runtime.noticeKey();
     this.on('close', (removed: boolean, done: () => void) => runtime.close(removed, done));
   }
   RED.nodes.registerType<KisConfigNode, KisConfigDef, unknown, KisCredentials>('kis-config', KisConfig, {
-    credentials: { appKey: { type: 'password' }, appSecret: { type: 'password' } },
+    credentials: { appKey: { type: 'password' }, appSecret: { type: 'password' }, htsId: { type: 'password' } },
   });
 };

@@ -1,30 +1,46 @@
 /**
- * The one implementation behind kis-tick (체결) and kis-quote (호가): a thin adapter that keeps a
- * set of codes subscribed on the kis-config's session and turns each record into one msg.
+ * The one implementation behind kis-tick (체결), kis-quote (호가) and kis-realtime (every other
+ * market-data TR: 예상체결, 장운영정보, 회원사, 프로그램매매, 시간외, 업종지수, ELW, ETF NAV): a thin
+ * adapter that keeps a set of codes subscribed on the kis-config's session and turns each record
+ * into one msg. Which TR a code takes is lib/protocol/route.ts's rule (per code: for 통합 a stock
+ * NXT does not trade takes the KRX TR).
  *
  * Hot path: session → onRecord(record, frame) → node.send({topic, payload, kis}). This object is
- * the RecordSink of all its codes (no closure per code or record); the compact projection is
- * resolved when the TR is chosen, not per record; conflation keeps the latest msg per code and one
- * timer per node while there is pending data.
+ * the RecordSink of all its codes (no closure per code or record); each code's route (TR, venue,
+ * compact projection) is resolved when the code or exchange is set, not per record; conflation
+ * keeps the latest msg per code and one timer per node while there is pending data.
  */
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow, NodeStatus } from 'node-red';
-import { isExchange, trIdFor, venueOf, type Exchange, type MarketKind } from '../lib/protocol/exchange';
+import { isExchange, type Exchange } from '../lib/protocol/exchange';
+import { phaseOfMarketOp } from '../lib/protocol/market-op';
 import type { DataFrame } from '../lib/protocol/parse-frame';
 import type { KisRecord } from '../lib/protocol/record-parser';
-import { isValidStockCode, splitCodes } from '../lib/protocol/stock-codes';
-import { TR_TABLES, type TrId, type Venue } from '../lib/protocol/tr-tables';
+import { dataKinds, exchangesOf, isDataKind, isValidKey, knownNxtTradable, routeTr, routesOf, tablesOf, type DataKind, type Route, type RouteReason } from '../lib/protocol/route';
+import { splitCodes } from '../lib/protocol/stock-codes';
+import type { TrId, Venue } from '../lib/protocol/tr-tables';
 import type { RecordSink, SessionState, SubscriptionError, SubscriptionHandle } from '../lib/session/types';
-import { compactProjector, type Projector } from './payload';
+import { parseCommand, partitionCodes } from './market-data-command';
+import { compactProjector, hasCompactPayload, type Projector } from './payload';
 import type { KisConfigNode, MarketDataDef, OutputMode, PayloadMode, SessionUser, UserFacts } from './types';
+
+export { parseCommand, partitionCodes, type SubscriptionAction, type SubscriptionCommand } from './market-data-command';
 
 /** `msg.kis`: where a record came from. */
 export interface KisMsgMeta {
   readonly trId: TrId;
+  /** The exchange chosen in the node (or by the last input msg). */
   readonly exchange: Exchange;
+  /** The venue whose data this is (KRX when the 통합 rule routed the code there). */
   readonly venue: Venue;
-  readonly kind: MarketKind;
+  readonly kind: DataKind;
   /** Epoch ms when the frame carrying the record was handed to this node. */
   readonly receivedAt: number;
+  /** The stock's Korean name from KIS's stock master, when the master knows the code. */
+  readonly name: string | undefined;
+  /** The venue the 통합 rule routed this code to instead of the chosen exchange's TR, else null. */
+  readonly routedTo: Venue | null;
+  /** Why (`not-nxt-tradable`, `nxt-unknown`), else null. */
+  readonly routeReason: RouteReason | null;
 }
 
 export interface KisOutputMsg extends NodeMessage {
@@ -33,47 +49,14 @@ export interface KisOutputMsg extends NodeMessage {
   kis: KisMsgMeta;
 }
 
-export type SubscriptionAction = 'subscribe' | 'unsubscribe' | 'replace';
-
-/** An input msg, understood: what to do with which codes (already split, not yet validated). */
-export interface SubscriptionCommand {
-  readonly action: SubscriptionAction;
-  readonly codes: readonly string[];
-  readonly exchange: Exchange | null;
-}
-
 /** Namespace of every runtime text (they all live in the kis-config catalog). */
 const NS = '@kis-nodes/node-red-kis/kis-config:';
 const DEFAULT_CONFLATE_MS = 500;
 const MIN_CONFLATE_MS = 10;
 
-
-function codesOf(value: unknown): string[] | null {
-  if (typeof value === 'string') return splitCodes(value);
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return splitCodes(value.join(' '));
-  return null;
-}
-
-/** Read an input msg payload: `{action, codes, exchange?}`, or a string / array of codes (= replace). */
-export function parseCommand(payload: unknown): SubscriptionCommand | string {
-  const shorthand = codesOf(payload);
-  if (shorthand !== null) return { action: 'replace', codes: shorthand, exchange: null };
-  if (typeof payload !== 'object' || payload === null) return 'kis-config.errors.bad-command';
-  const p = payload as { action?: unknown; codes?: unknown; exchange?: unknown };
-  const action = p.action ?? 'replace';
-  if (action !== 'subscribe' && action !== 'unsubscribe' && action !== 'replace') return 'kis-config.errors.bad-action';
-  const codes = p.codes === undefined ? [] : codesOf(p.codes);
-  if (codes === null) return 'kis-config.errors.bad-command';
-  if (p.exchange !== undefined && !isExchange(p.exchange)) return 'kis-config.errors.bad-exchange';
-  return { action, codes, exchange: p.exchange ?? null };
-}
-
-/** Split codes into valid and invalid ones (KIS short-code syntax, see stock-codes.ts). */
-export function partitionCodes(codes: readonly string[]): { valid: string[]; invalid: string[] } {
-  const valid: string[] = [];
-  const invalid: string[] = [];
-  for (const c of codes) (isValidStockCode(c) ? valid : invalid).push(c);
-  return { valid, invalid };
+/** A code's route, with what the hot path needs of it resolved once. */
+interface CodeRoute extends Route {
+  readonly projector: Projector | null;
 }
 
 function toNumber(value: unknown, fallback: number): number {
@@ -81,16 +64,47 @@ function toNumber(value: unknown, fallback: number): number {
   return Number.isFinite(n) ? n : fallback;
 }
 
+/**
+ * The sink of one code: carries the code's name, looked up once when the code is subscribed (or,
+ * while the master is still loading, until it is found), so the hot path does no lookup per record.
+ */
+class NamedSink implements RecordSink {
+  private name: string | undefined;
+
+  constructor(
+    private readonly owner: RecordSink & { onRecord(record: KisRecord, frame: DataFrame, name?: string): void },
+    private readonly config: KisConfigNode,
+    private readonly code: string,
+  ) {
+    this.name = config.stockName(code);
+  }
+
+  onRecord(record: KisRecord, frame: DataFrame): void {
+    if (this.name === undefined) this.name = this.config.stockName(this.code);
+    this.owner.onRecord(record, frame, this.name);
+  }
+
+  onSubscriptionError(error: SubscriptionError): void {
+    this.owner.onSubscriptionError(error);
+  }
+}
+
+/** True for a kind whose records announce market phases (장운영정보: it has `MKOP_CLS_CODE`). */
+function announcesMarketPhase(kind: DataKind): boolean {
+  return tablesOf(kind).some((t) => t.fields.some((f) => f.name === 'MKOP_CLS_CODE'));
+}
+
 class MarketDataRuntime implements RecordSink, SessionUser {
   private readonly config: KisConfigNode | null;
   private exchange: Exchange;
-  private venue: Venue;
-  private trId: TrId;
-  private projector: Projector | null;
   private readonly payloadMode: PayloadMode;
   private readonly conflateMs: number;
+  /** Records of this kind announce market phases to the badges (장운영정보). */
+  private readonly announces: boolean;
   /** The codes this node wants, in order. */
   private codes: string[] = [];
+  /** Each wanted code's route for the current exchange. */
+  private readonly routes = new Map<string, CodeRoute>();
   private readonly handles = new Map<string, SubscriptionHandle>();
   /** The input msg that asked for a code, so a later refusal reaches catch nodes with it. */
   private readonly causes = new Map<string, NodeMessage>();
@@ -110,15 +124,13 @@ class MarketDataRuntime implements RecordSink, SessionUser {
     private readonly RED: NodeAPI,
     readonly node: Node,
     def: MarketDataDef,
-    private readonly kind: MarketKind,
+    private readonly kind: DataKind,
   ) {
     this.exchange = isExchange(def.exchange) ? def.exchange : 'UN';
-    this.venue = venueOf(this.exchange);
-    this.trId = trIdFor(kind, this.exchange);
-    this.payloadMode = def.payload === 'compact' ? 'compact' : 'full';
-    this.projector = this.payloadMode === 'compact' ? compactProjector(this.trId) : null;
+    this.payloadMode = def.payload === 'compact' && hasCompactPayload(kind) ? 'compact' : 'full';
     const output: OutputMode = def.output === 'conflate' ? 'conflate' : 'each';
     this.conflateMs = output === 'conflate' ? Math.max(MIN_CONFLATE_MS, toNumber(def.conflateMs, DEFAULT_CONFLATE_MS)) : 0;
+    this.announces = announcesMarketPhase(kind);
     this.flush = this.flush.bind(this);
 
     const found = def.server ? RED.nodes.getNode(def.server) : null;
@@ -133,10 +145,10 @@ class MarketDataRuntime implements RecordSink, SessionUser {
       this.updateStatus();
       return;
     }
-    const { valid, invalid } = partitionCodes(splitCodes(def.codes ?? ''));
-    this.codes = valid;
+    const { valid, invalid } = this.partition(splitCodes(def.codes ?? ''));
+    this.setCodes(valid);
     if (invalid.length > 0) {
-      this.problem = this.withDetail('kis-config.errors.bad-codes', invalid.join(', '));
+      this.problem = this.withDetail(this.badCodesKey(), invalid.join(', '));
       node.error(this.problem);
     }
     if (this.codes.length > 0) this.ensureRegistered();
@@ -152,6 +164,14 @@ class MarketDataRuntime implements RecordSink, SessionUser {
     this.updateStatus();
   }
 
+  onMasterReady(): void {
+    if (this.closed) return;
+    // NXT eligibility from the master may change a code's route (통합 ↔ KRX): re-route, resubscribe what changed.
+    for (const code of this.codes) this.routes.set(code, this.routeOf(code));
+    this.sync();
+    this.updateStatus();
+  }
+
   onSessionState(state: SessionState): void {
     const previous = this.state.state;
     this.state = state;
@@ -161,19 +181,21 @@ class MarketDataRuntime implements RecordSink, SessionUser {
 
   // ---- RecordSink (called by the session, hot path) ----
 
-  onRecord(record: KisRecord, frame: DataFrame): void {
-    if (frame.trId !== this.trId) return; // in flight from before an exchange change
+  onRecord(record: KisRecord, frame: DataFrame, name?: string): void {
+    const code = record[frame.table.keyField] as string;
+    const route = this.routes.get(code);
+    if (route === undefined || route.trId !== frame.trId) return; // in flight from before a change
     if (frame !== this.lastFrame) {
       this.lastFrame = frame;
       this.receivedAt = Date.now();
     }
+    if (this.announces) this.announce(record, route.venue);
     // The session gives each sink a record of its own, so it can go out as it is.
-    const payload: KisOutputMsg['payload'] = this.projector === null ? record : this.projector(record);
-    const code = record.MKSC_SHRN_ISCD as string;
+    const payload: KisOutputMsg['payload'] = route.projector === null ? record : route.projector(record);
     const msg: KisOutputMsg = {
       topic: code,
       payload,
-      kis: { trId: frame.trId, exchange: this.exchange, venue: this.venue, kind: this.kind, receivedAt: this.receivedAt },
+      kis: { trId: frame.trId, exchange: this.exchange, venue: route.venue, kind: this.kind, receivedAt: this.receivedAt, routedTo: route.routedTo, routeReason: route.reason, name },
     };
     if (this.conflateMs === 0) {
       this.node.send(msg);
@@ -184,13 +206,19 @@ class MarketDataRuntime implements RecordSink, SessionUser {
   }
 
   onSubscriptionError(error: SubscriptionError): void {
-    if (error.trId !== this.trId) return;
+    if (this.routes.get(error.trKey)?.trId !== error.trId) return;
     this.handles.delete(error.trKey);
     this.refused = { code: error.code, trKey: error.trKey };
     const cause = this.causes.get(error.trKey);
     this.causes.delete(error.trKey);
     this.node.error(new Error(this.describeRefusal(error)), cause ?? { topic: error.trKey, payload: { code: error.code, trId: error.trId, trKey: error.trKey } });
     this.updateStatus();
+  }
+
+  /** A 장운영정보 record with a market-wide phase tells the config node (and so every badge of the session). */
+  private announce(record: KisRecord, venue: Venue): void {
+    const phase = phaseOfMarketOp(record.MKOP_CLS_CODE);
+    if (phase !== null && this.config !== null) this.config.observeMarket?.(venue, phase);
   }
 
   // ---- input: change the subscription without a redeploy ----
@@ -204,14 +232,14 @@ class MarketDataRuntime implements RecordSink, SessionUser {
       this.updateStatus();
       return done(new Error(this.problem));
     }
-    const { valid, invalid } = partitionCodes(command.codes);
+    const { valid, invalid } = this.partition(command.codes);
     if (command.exchange !== null && command.exchange !== this.exchange) this.changeExchange(command.exchange);
-    if (command.action === 'replace') this.codes = valid;
-    else if (command.action === 'subscribe') this.codes = [...this.codes, ...valid.filter((c) => !this.codes.includes(c))];
-    else this.codes = this.codes.filter((c) => !valid.includes(c));
+    if (command.action === 'replace') this.setCodes(valid);
+    else if (command.action === 'subscribe') this.setCodes([...this.codes, ...valid.filter((c) => !this.codes.includes(c))]);
+    else this.setCodes(this.codes.filter((c) => !valid.includes(c)));
     if (this.refused !== null && !this.codes.includes(this.refused.trKey)) this.refused = null;
     if (command.action !== 'unsubscribe') for (const c of valid) this.causes.set(c, msg);
-    this.problem = invalid.length > 0 ? this.withDetail('kis-config.errors.bad-codes', invalid.join(', ')) : null;
+    this.problem = invalid.length > 0 ? this.withDetail(this.badCodesKey(), invalid.join(', ')) : null;
     // A re-request of a refused code tries again.
     if (this.refused !== null && command.action !== 'unsubscribe' && valid.includes(this.refused.trKey)) this.refused = null;
     if (this.codes.length > 0) this.ensureRegistered();
@@ -222,32 +250,53 @@ class MarketDataRuntime implements RecordSink, SessionUser {
     done();
   }
 
+  private partition(codes: readonly string[]): { valid: string[]; invalid: string[] } {
+    return partitionCodes(codes, (c) => isValidKey(this.kind, c));
+  }
+
+  private badCodesKey(): string {
+    return routesOf(this.kind).key === 'index' ? 'kis-config.errors.bad-index-codes' : 'kis-config.errors.bad-codes';
+  }
+
+  /** Set the wanted codes and resolve each one's route (once, not per record). */
+  private setCodes(codes: string[]): void {
+    this.codes = codes;
+    for (const code of [...this.routes.keys()]) if (!codes.includes(code)) this.routes.delete(code);
+    for (const code of codes) if (!this.routes.has(code)) this.routes.set(code, this.routeOf(code));
+  }
+
+  private routeOf(code: string): CodeRoute {
+    // NXT eligibility from the config's stock master when it is loaded, else the bundled list.
+    const route = routeTr(this.kind, this.exchange, code, this.config?.isNxtTradable(code) ?? knownNxtTradable(code));
+    return { ...route, projector: this.payloadMode === 'compact' ? compactProjector(route.trId) : null };
+  }
+
   private changeExchange(exchange: Exchange): void {
-    for (const handle of this.handles.values()) handle.unsubscribe();
-    this.handles.clear();
+    // Codes whose TR changes are resubscribed by sync(); the others keep their registration.
     this.exchange = exchange;
-    this.venue = venueOf(exchange);
-    this.trId = trIdFor(this.kind, exchange);
-    if (this.payloadMode === 'compact') this.projector = compactProjector(this.trId);
+    this.routes.clear();
+    for (const code of this.codes) this.routes.set(code, this.routeOf(code));
     this.refused = null;
   }
 
-  /** Make the session's registrations match `codes`. Returns the texts of synchronous refusals. */
+  /** Make the session's registrations match `codes` and their routes. Returns the texts of synchronous refusals. */
   private sync(): string[] {
     const failures: string[] = [];
     for (const [code, handle] of this.handles) {
-      if (!this.codes.includes(code)) {
+      const route = this.routes.get(code);
+      if (route === undefined || route.trId !== handle.trId) {
         handle.unsubscribe();
         this.handles.delete(code);
-        this.causes.delete(code);
         this.pending.delete(code);
+        if (route === undefined) this.causes.delete(code);
       }
     }
     if (this.config === null || !this.registered || !this.config.sessionReady()) return failures;
     for (const code of this.codes) {
       if (this.handles.has(code) || (this.refused !== null && this.refused.trKey === code)) continue;
+      const route = this.routes.get(code) as CodeRoute;
       try {
-        const handle = this.config.subscribe(this.trId, code, this);
+        const handle = this.config.subscribe(route.trId, code, new NamedSink(this, this.config, code));
         if (handle !== null) this.handles.set(code, handle);
       } catch (err) {
         failures.push(this.config.redact(err instanceof Error ? err.message : String(err)));
@@ -293,9 +342,16 @@ class MarketDataRuntime implements RecordSink, SessionUser {
     for (const msg of msgs) this.node.send(msg);
   }
 
+  /** The exchange whose clock the badge shows: the chosen one, or the single venue of a kind without a choice. */
+  private clockExchange(): Exchange {
+    if (exchangesOf(this.kind).length > 0) return this.exchange;
+    const venues = Object.keys(routesOf(this.kind).trIds) as Venue[];
+    return venues[0] ?? 'KRX';
+  }
+
   updateStatus(): void {
     if (this.closed) return;
-    const facts: UserFacts = { codes: this.codes.length, exchange: this.exchange, refused: this.refused, problem: this.problem };
+    const facts: UserFacts = { codes: this.codes.length, exchange: this.clockExchange(), refused: this.refused, problem: this.problem };
     const status: NodeStatus =
       this.config !== null ? this.config.statusFor(this.state, facts) : { fill: 'red', shape: 'ring', text: this.problem ?? '' };
     const last = this.lastStatus;
@@ -317,8 +373,18 @@ class MarketDataRuntime implements RecordSink, SessionUser {
   }
 }
 
-/** Register kis-tick or kis-quote. */
-export function registerMarketDataNode(RED: NodeAPI, kind: MarketKind): void {
+/** The node types of this package that stream market data, and the kind each streams (null: chosen in the node). */
+export const MARKET_DATA_TYPES = Object.freeze({ 'kis-tick': 'tick', 'kis-quote': 'quote', 'kis-realtime': null } as const);
+export type MarketDataType = keyof typeof MARKET_DATA_TYPES;
+
+/** The kinds kis-realtime offers: every market-data kind of the tables except those of kis-tick and kis-quote. */
+export function realtimeKinds(): DataKind[] {
+  const own = new Set<string>(Object.values(MARKET_DATA_TYPES).filter((k): k is 'tick' | 'quote' => k !== null));
+  return dataKinds().filter((k) => !own.has(k));
+}
+
+/** Register kis-tick or kis-quote (fixed kind). */
+export function registerMarketDataNode(RED: NodeAPI, kind: 'tick' | 'quote'): void {
   const type = kind === 'tick' ? 'kis-tick' : 'kis-quote';
   function MarketDataNode(this: Node, def: MarketDataDef): void {
     RED.nodes.createNode(this, def);
@@ -327,7 +393,24 @@ export function registerMarketDataNode(RED: NodeAPI, kind: MarketKind): void {
   RED.nodes.registerType(type, MarketDataNode);
 }
 
+/** Register kis-realtime: the kind is the node's `data` property; an unknown one is a clear error, nothing else stops. */
+export function registerRealtimeNode(RED: NodeAPI): void {
+  function RealtimeNode(this: Node, def: MarketDataDef): void {
+    RED.nodes.createNode(this, def);
+    const kind = def.data;
+    if (isDataKind(kind) && realtimeKinds().includes(kind)) {
+      new MarketDataRuntime(RED, this, def, kind);
+      return;
+    }
+    const text = `${RED._(`${NS}kis-config.errors.bad-data`)}: ${String(kind ?? '')}`;
+    this.error(text);
+    this.status({ fill: 'red', shape: 'ring', text });
+    this.on('input', (_msg: NodeMessageInFlow, _send: unknown, done: (err?: Error) => void) => done(new Error(text)));
+  }
+  RED.nodes.registerType('kis-realtime', RealtimeNode);
+}
+
 /** TR ids a node of this kind can stream (for docs and tests). */
-export function trIdsOf(kind: MarketKind): TrId[] {
-  return (Object.keys(TR_TABLES) as TrId[]).filter((id) => TR_TABLES[id].kind === kind);
+export function trIdsOf(kind: DataKind): TrId[] {
+  return tablesOf(kind).map((t) => t.trId);
 }

@@ -6,6 +6,7 @@
 import type { KisRecord } from '../lib/protocol/record-parser';
 import { TR_TABLES, type TrId } from '../lib/protocol/tr-tables';
 import type { MarketKind } from '../lib/protocol/exchange';
+import type { DataKind } from '../lib/protocol/route';
 
 /** Per kind, the compact field list (common to every venue of that kind). */
 export const COMPACT_FIELDS: Readonly<Record<MarketKind, readonly string[]>> = Object.freeze({
@@ -20,6 +21,11 @@ export const COMPACT_FIELDS: Readonly<Record<MarketKind, readonly string[]>> = O
   ],
 });
 
+/** True for the kinds that have a compact payload (체결, 호가). */
+export function hasCompactPayload(kind: DataKind): kind is MarketKind {
+  return Object.prototype.hasOwnProperty.call(COMPACT_FIELDS, kind);
+}
+
 /** Fields every payload ends with (added by the record parser). */
 const STAMP_FIELDS = ['timestamp', 'epochMs'] as const;
 
@@ -32,7 +38,7 @@ export function compactProjector(trId: TrId): Projector {
   let p = projectors.get(trId);
   if (p === undefined) {
     const table = TR_TABLES[trId];
-    if (table.kind === 'notice') throw new Error(`${trId}: no compact payload for notices`);
+    if (table.kind === 'notice' || !hasCompactPayload(table.kind)) throw new Error(`${trId}: no compact payload for ${table.kind}`);
     const known = new Set(table.fields.map((f) => f.name));
     const names = [...COMPACT_FIELDS[table.kind], ...STAMP_FIELDS];
     for (const name of COMPACT_FIELDS[table.kind]) if (!known.has(name)) throw new Error(`${trId}: compact field ${name} is not in the table`);

@@ -48,6 +48,11 @@ export function statusFor(state: SessionState, facts: UserFacts, clock: MarketCl
       };
     case 'connected':
       if (facts.refused !== null) return { fill: 'red', shape: 'ring', text: `${facts.refused.code} ${shortMeaning(facts.refused.code, t)}` };
+      if (clock !== null && clock.phase !== undefined && clock.phase !== 'open') {
+        // Announced by a 장운영정보 subscription: what the market is actually doing.
+        const fill = clock.phase === 'halted' ? 'yellow' : 'blue';
+        return { fill, shape: clock.phase === 'auction' ? 'dot' : 'ring', text: t(`kis-config.status.market-${clock.phase}`, { n: facts.codes }) };
+      }
       if (clock !== null && !clock.open) {
         return { fill: 'blue', shape: 'ring', text: clock.opensAt !== null ? t('kis-config.status.closed-opens', { time: clock.opensAt }) : t('kis-config.status.closed') };
       }

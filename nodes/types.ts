@@ -4,14 +4,18 @@
  */
 import type { Node, NodeDef, NodeStatus } from 'node-red';
 import type { Exchange } from '../lib/protocol/exchange';
+import type { MarketPhase } from '../lib/protocol/market-op';
 import type { CustType } from '../lib/protocol/messages';
-import type { TrId } from '../lib/protocol/tr-tables';
+import type { MasterStore } from '../lib/master';
+import type { TrId, Venue } from '../lib/protocol/tr-tables';
 import type { ServerChoice } from '../lib/session/servers';
 import type { RecordSink, SessionState, SubscriptionHandle } from '../lib/session/types';
 
 export interface KisCredentials {
   appKey?: string;
   appSecret?: string;
+  /** HTS ID: the tr_key of 체결통보 (kis-notice). A secret like the app key. */
+  htsId?: string;
 }
 
 /** What the editor saves for a kis-config node (contract: defaults of kis-config). */
@@ -29,9 +33,11 @@ export interface KisConfigDef extends NodeDef {
 export type OutputMode = 'each' | 'conflate';
 export type PayloadMode = 'full' | 'compact';
 
-/** What the editor saves for a kis-tick / kis-quote node. */
+/** What the editor saves for a kis-tick / kis-quote / kis-realtime node. */
 export interface MarketDataDef extends NodeDef {
   server?: string;
+  /** kis-realtime only: the data kind (a TrKind of the tables, e.g. 예상체결). */
+  data?: string;
   codes?: string;
   exchange?: Exchange;
   output?: OutputMode;
@@ -44,6 +50,8 @@ export interface MarketClock {
   readonly open: boolean;
   /** `HH:MM` (KST) of the next opening, when closed. */
   readonly opensAt: string | null;
+  /** Set when a 장운영정보 subscription announced the phase (rather than the calendar). */
+  readonly phase?: MarketPhase;
 }
 
 /** A data node as the config node sees it: it receives the session's state and its readiness. */
@@ -53,6 +61,10 @@ export interface SessionUser {
   onSessionReady(): void;
   /** The session state changed (fan-out from the config node). */
   onSessionState(state: SessionState): void;
+  /** Optional: a frame the session could not use (e.g. 'no-key': a 체결통보 before its ack after a reconnect). */
+  onFrameError?(error: { readonly code: string; readonly trId?: string }): void;
+  /** Optional: a (new) copy of the stock master is loaded; names and NXT eligibility may have changed. */
+  onMasterReady?(): void;
 }
 
 /** The part of a kis-config node the data nodes use. */
@@ -69,12 +81,22 @@ export interface KisConfigNode extends Node<KisCredentials> {
   sessionReady(): boolean;
   /** The market clock for a venue, or null when the clock does not apply (the embedded simulator is always open). */
   marketClock(exchange: Exchange): MarketClock | null;
+  /** A 장운영정보 record announced a market-wide phase for a venue (the badges follow it). Optional: older config nodes lack it. */
+  observeMarket?(venue: Venue, phase: MarketPhase): void;
   /** Translate a runtime text of the kis-config catalog (all runtime strings live there). */
   text(key: string, params?: Record<string, string | number>): string;
   /** A NodeStatus for a user from the session state and the user's own facts. */
   statusFor(state: SessionState, facts: UserFacts): NodeStatus;
   /** Remove every secret of this config node from a text (defence in depth for errors from lower layers). */
   redact(text: string): string;
+  /** The stock master of this config's server (null: none, e.g. custom without a REST URL). */
+  kisMaster(): MasterStore | null;
+  /** Korean name of a code from the stock master, when it is loaded and knows the code. */
+  stockName(code: string): string | undefined;
+  /** Whether NXT trades a code (stock master); undefined when the master cannot tell. */
+  isNxtTradable(code: string): boolean | undefined;
+  /** For kis-notice: the HTS ID (a secret: never put it in a text) and the 체결통보 TR ids to try; null without an HTS ID. */
+  noticeKey(): { readonly htsId: string; readonly trIds: readonly TrId[] } | null;
 }
 
 /** What a data node adds to the session state for its own badge. */

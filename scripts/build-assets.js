@@ -14,3 +14,10 @@ if (fs.existsSync(path.join(root, 'icons'))) fs.cpSync(path.join(root, 'icons'),
 // Generated help and docs (field tables) are written by scripts/gen-docs.js when present.
 const gen = path.join(__dirname, 'gen-docs.js');
 if (fs.existsSync(gen)) require(gen);
+// tsc rewrites every emitted .js without the execute bit; the package's `bin` entries (npx kis-simulator)
+// need it back, or a checkout's `npx kis-simulator` fails with "Permission denied" after a rebuild.
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+for (const bin of Object.values(typeof pkg.bin === 'string' ? { [pkg.name]: pkg.bin } : pkg.bin || {})) {
+  const file = path.join(root, bin);
+  if (fs.existsSync(file)) fs.chmodSync(file, fs.statSync(file).mode | 0o111);
+}

@@ -8,6 +8,7 @@ const path = require('node:path');
 const root = path.join(__dirname, '..');
 const kis = require(path.join(root, 'dist', 'lib', 'protocol'));
 const { compactFieldNames } = require(path.join(root, 'dist', 'nodes', 'payload.js'));
+const { realtimeKinds } = require(path.join(root, 'dist', 'nodes', 'market-data-node.js'));
 
 const TYPE_LABEL = {
   str: 'text', enum: 'code (text)', sign: 'sign code (text)', yn: 'Y/N (text)', time: 'HHMMSS (text)', date: 'YYYYMMDD (text)',
@@ -36,14 +37,49 @@ function opspTable() {
   return ['| msg_cd | msg1 | 의미 | meaning | kind |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
+/** kis-realtime: per data kind a heading (names from the tables), its TRs, and its field table. */
+function realtimeSections() {
+  const kinds = realtimeKinds();
+  if (kinds.length === 0) return '_(no further real-time TR tables yet)_';
+  return kinds.map((kind) => {
+    const names = kis.kindNames(kind);
+    const trIds = Object.values(kis.routesOf(kind).trIds);
+    const key = kis.routesOf(kind).key === 'index' ? '업종코드 (index code)' : 'stock code';
+    return `#### ${names.ko} / ${names.en} — \`data: "${kind}"\`\n\nTR: ${trIds.map((id) => '`' + id + '`').join(' / ')} · key: ${key}\n\n${fieldsTable(trIds)}`;
+  }).join('\n\n');
+}
+
+function indexCodes() {
+  return ['| code | 지수 | index |', '|---|---|---|', ...kis.INDEX_CODES.map((x) => `| \`${x.code}\` | ${esc(x.ko)} | ${esc(x.en)} |`)].join('\n');
+}
+
+
+function isoDate(d) {
+  return `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
+}
+
+/** The market calendar (lib/protocol/market-calendar.ts) as a table: one row per session rule. */
+function hoursTable() {
+  const rules = [...kis.SESSION_RULES].sort((a, b) => a.venue.localeCompare(b.venue) || a.start - b.start || a.end - b.end);
+  const rows = rules.map((r) => {
+    const dated = [r.from === null ? '' : `since ${isoDate(r.from)}`, r.until === null ? '' : `until ${isoDate(r.until)}`].filter(Boolean).join(', ');
+    return `| ${r.venue} | ${kis.clockText(r.start)}–${kis.clockText(r.end)} | ${esc(r.ko)} | ${esc(r.en)} | ${dated || '—'} | ${esc(r.source)} |`;
+  });
+  return ['| exchange | KST | 세션 | session | in force | source |', '|---|---|---|---|---|---|', ...rows].join('\n');
+}
+
 function egwTable() {
   const what = { config: 'stops (fix the settings, deploy again)', 'rate-limit': 'waits as asked', retry: 'backs off', 're-auth': 'REST only' };
   const rows = kis.EGW_CODES.map((c) => `| \`${c.code}\` | ${esc(c.message)} | ${esc(c.ko)} | ${esc(c.en)} | ${what[c.kind]} |`);
   return ['| code | KIS message | 의미 | meaning | the session |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
+
 const SECTIONS = {
   egw: egwTable,
+  hours: hoursTable,
+  'fields-realtime': realtimeSections,
+  'index-codes': indexCodes,
   'fields-tick': () => fieldsTable(['H0STCNT0', 'H0NXCNT0', 'H0UNCNT0']),
   'fields-quote': () => fieldsTable(['H0STASP0', 'H0NXASP0', 'H0UNASP0']),
   opsp: opspTable,

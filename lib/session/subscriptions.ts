@@ -1,5 +1,5 @@
 /** Client-side checks of a subscribe() and the handle it returns. */
-import { isValidStockCode } from '../protocol/stock-codes';
+import { isValidKey, keyKindOf } from '../protocol/route';
 import { isTrId, TR_TABLES, type TrId } from '../protocol/tr-tables';
 import type { Registration } from './registry';
 import { CLIENT_ERROR_CODES, type RecordSink, type SubscriptionHandle } from './types';
@@ -11,8 +11,9 @@ const HTS_ID = /^[A-Za-z0-9_.@-]{1,16}$/;
 export function refusalOf(trId: string, trKey: string, server: 'real' | 'paper' | undefined): { code: string; message: string } | null {
   if (!isTrId(trId)) return { code: CLIENT_ERROR_CODES.UNKNOWN_TR, message: `unknown TR id ${JSON.stringify(String(trId).slice(0, 16))}` };
   const table = TR_TABLES[trId];
-  if (table.kind === 'notice' ? !HTS_ID.test(trKey) : !isValidStockCode(trKey)) {
-    const what = table.kind === 'notice' ? 'HTS ID (1–16 letters or digits)' : 'stock code (6 characters such as 005930, or 7 such as Q500001)';
+  if (table.kind === 'notice' ? !HTS_ID.test(trKey) : !isValidKey(table.kind, trKey)) {
+    const what = table.kind === 'notice' ? 'HTS ID (1–16 letters or digits)'
+      : keyKindOf(table) === 'index' ? 'index code (4 digits such as 0001)' : 'stock code (6 characters such as 005930, or 7 such as Q500001)';
     return { code: CLIENT_ERROR_CODES.BAD_CODE, message: `${JSON.stringify(String(trKey).slice(0, 20))} is not a valid ${what}` };
   }
   if (server !== undefined && !(server === 'paper' ? table.paper : table.real)) {

@@ -2,11 +2,13 @@
 /**
  * `npx kis-simulator`: run the local KIS simulator from a shell.
  *
- *   kis-simulator [--port 0] [--rate 2] [--seed 1] [--hours always|kst] [--mode real|paper] [--json]
+ *   kis-simulator [--port 0] [--rate 2] [--seed 1] [--hours always|kst] [--mode real|paper]
+ *                 [--ping-interval S] [--ping-timeout S] [--accept-control-pong] [--json]
  *
  * Prints the URLs and the demo credentials (human-readable, or with --json one JSON line with
  * restUrl, wsUrl, appKey, appSecret for scripts). Stops cleanly on SIGINT/SIGTERM.
  */
+import { isValidHtsId, normalizeAccount, ORDERS_PATH } from './orders';
 import { startSimulator } from './server';
 import type { SimulatorOptions } from './types';
 
@@ -23,6 +25,17 @@ const USAGE = `Usage: kis-simulator [options]
   --seed <n>        seed of the deterministic market (default 1)
   --hours <h>       always (default) or kst (follow KRX/NXT market hours)
   --mode <m>        real (default) or paper (serves only H0STCNT0, H0STASP0, H0STCNI9)
+  --vi <on|off>     random VIs in KRX continuous trading (default: on with --hours kst)
+  --ping-interval <s>  seconds between PINGPONG messages (default 100, as observed on KIS)
+  --ping-timeout <s>   close (uncleanly) a session that has not echoed a PINGPONG for this long
+                       (default 100)
+  --accept-control-pong  also count a WebSocket pong control frame as the PINGPONG answer
+                       (default: only the text echo counts; the official samples send a pong
+                       frame, and whether real KIS accepts that is not settled)
+  --hts-id <id>     HTS ID of the simulated customer: 체결통보 only for it; another one is dropped
+                    after its ack, as KIS does (default: any HTS ID gets the notices)
+  --account <no>    account number in the notices: 10 digits, or 8 (product code 01 added)
+                    (default 5012345601); orders: POST /sim/orders (loopback only)
   --json            print one JSON line {restUrl, wsUrl, appKey, appSecret}
   --help            this text`;
 
@@ -30,6 +43,13 @@ function numberArg(name: string, value: string | undefined): number {
   const n = Number(value);
   if (value === undefined || value === '' || !Number.isFinite(n) || n < 0) throw new Error(`${name} needs a non-negative number`);
   return n;
+}
+
+/** A positive number of seconds, as milliseconds. */
+function secondsArg(name: string, value: string | undefined): number {
+  const s = numberArg(name, value);
+  if (s <= 0) throw new Error(`${name} needs a positive number of seconds`);
+  return Math.round(s * 1000);
 }
 
 export function parseArgs(argv: readonly string[]): CliArgs {
@@ -56,6 +76,22 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         o.mode = m;
         break;
       }
+      case '--vi': {
+        const v = value();
+        if (v !== 'on' && v !== 'off') throw new Error('--vi is on or off');
+        o.vi = v === 'on';
+        break;
+      }
+      case '--ping-interval': o.pingIntervalMs = secondsArg('--ping-interval', value()); break;
+      case '--ping-timeout': o.pingTimeoutMs = secondsArg('--ping-timeout', value()); break;
+      case '--accept-control-pong': o.acceptControlPong = true; break;
+      case '--hts-id': {
+        const id = value();
+        if (id === undefined || !isValidHtsId(id)) throw new Error('--hts-id needs 1–16 letters or digits');
+        o.htsId = id;
+        break;
+      }
+      case '--account': o.account = normalizeAccount(value() ?? ''); break;
       case '--json': json = true; break;
       case '--help': case '-h': help = true; break;
       default: throw new Error(`unknown option ${arg}`);
@@ -85,9 +121,12 @@ async function main(): Promise<void> {
       [
         'KIS simulator running (demo data, not a real market)',
         `  REST (approval key): ${sim.restUrl}/oauth2/Approval`,
+        `  REST (access token): ${sim.restUrl}/oauth2/tokenP`,
         `  WebSocket:           ${sim.wsUrl}`,
         `  demo app key:        ${sim.appKey}`,
         `  demo app secret:     ${sim.appSecret}`,
+        `  HTS ID, account:     ${sim.htsId}, ${sim.account} (체결통보 H0STCNI0/H0STCNI9)`,
+        `  place an order:      POST ${sim.restUrl}${ORDERS_PATH} {"code":"005930","side":"buy","qty":10,"price":0}`,
         'Press Ctrl+C to stop.',
       ].join('\n') + '\n',
     );

@@ -1,4 +1,5 @@
 import type { FieldDef } from '../protocol/field-def';
+import { TR_IDS, TR_TABLES, type TrId, type TrKind } from '../protocol/tr-tables';
 
 /** Where the value of one field comes from, given the generator's context. */
 export type FieldSource<C> = (c: C) => string | number;
@@ -23,12 +24,22 @@ export function compileRecordBuilder<C>(fields: readonly FieldDef[], sources: Re
   };
 }
 
+/** Record builders for every TR of one kind, from the shared tables. */
+export function compileKindBuilders<C>(kind: TrKind | string, sources: Readonly<Record<string, FieldSource<C>>>): Readonly<Partial<Record<TrId, (c: C) => string>>> {
+  const out: Partial<Record<TrId, (c: C) => string>> = {};
+  for (const trId of TR_IDS) {
+    const t = TR_TABLES[trId];
+    if (t.kind === kind) out[trId] = compileRecordBuilder(t.fields, sources, trId);
+  }
+  return out;
+}
+
 /** Two decimals, as KIS sends rates and averages. */
 export function fix2(x: number): string {
   return (Math.round(x * 100) / 100).toFixed(2);
 }
 
-/** KIS 부호: 1 상한, 2 상승, 3 보합, 4 하한, 5 하락 (doc §5.6). */
+/** KIS 부호: 1 상한, 2 상승, 3 보합, 4 하한, 5 하락 (docs/protocol/realtime-trs.md). */
 export function signCode(delta: number, atUpperLimit = false, atLowerLimit = false): string {
   if (atUpperLimit) return '1';
   if (atLowerLimit) return '4';

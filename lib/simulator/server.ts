@@ -1,30 +1,33 @@
 /**
- * The local KIS simulator: one node:http server on loopback that serves the approval-key REST call
- * and the real-time WebSocket (any path) with the wire protocol of kis-protocol.md, following its
- * §10 checklist. Everything protocol-shaped comes from lib/protocol (TR tables, OPSP codes, AES,
- * stock-code rule); this file only decides what to answer and when.
+ * The local KIS simulator: one node:http server on loopback that serves the OAuth REST calls
+ * (rest.ts) and the real-time WebSocket (any path) with the wire protocol of
+ * docs/protocol/wire.md. Everything protocol-shaped comes from lib/protocol (TR tables, OPSP
+ * codes, AES, stock-code rule); the records come from the TR families (families/); this file
+ * decides what to answer and when.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { encryptPayload, type AesKey } from '../protocol/crypto';
+import type { AesKey } from '../protocol/crypto';
 import { kstDate, kstTime } from '../protocol/kst';
-import { APPROVAL_PATH } from '../protocol/messages';
 import { opspInfo } from '../protocol/opsp';
-import { isValidStockCode } from '../protocol/stock-codes';
-import { trTable, type TrId, type TrTable } from '../protocol/tr-tables';
-import { MarketModel, marketClock, type MarketClock } from './market';
+import { trTable, type TrId } from '../protocol/tr-tables';
+import { marketClock } from './clock';
+import { familyOf } from './families';
+import { MarketModel } from './market';
+import { feedFor, masterFileHandler } from './master-files';
+import { attachOrders, DEFAULT_HTS_ID, handleOrdersHttp, type OrderEngine } from './orders';
+import { isPingPongEcho, readRequest } from './requests';
+import { RestApi } from './rest';
+import { Streamer, type Subscription } from './streams';
 import type { ReceivedRequest, RunningSimulator, SimulatorCredentials, SimulatorFaults, SimulatorOptions, SimulatorStats } from './types';
 
 /** Obviously fake demo credentials (36-char app key like KIS's, 180-char secret). */
 export const DEMO_APP_KEY = 'PSdemoKisSimulatorAppKey000000000000';
 export const DEMO_APP_SECRET = 'demoKisSimulatorAppSecretNotARealSecret'.padEnd(180, '0');
 
-/** An approval key is valid for 24 h for new connections (doc §1.2). */
-const APPROVAL_LIFETIME_MS = 86_400_000;
-const MAX_BODY_BYTES = 64 * 1024;
 /** Largest inbound WebSocket message we accept; real requests are ~250 bytes. */
 const MAX_INBOUND_BYTES = 64 * 1024;
 
@@ -43,29 +46,8 @@ const DEFAULTS = {
   noticeIntervalMs: 15_000,
   maxBufferedBytes: 4 * 1024 * 1024,
   tickMs: 10,
+  tokenMinIntervalMs: 60_000,
 };
-
-/** KIS-style OAuth error bodies (doc §1.2; shape observed on /oauth2/tokenP, assumed the same here [I]). */
-const APPROVAL_ERRORS = {
-  grantMissing: { status: 403, error_code: 'EGW00115', error_description: 'grant_type은 필수입니다.' },
-  grantBad: { status: 403, error_code: 'EGW00116', error_description: '지원하지 않는 grant_type입니다.' },
-  appKeyMissing: { status: 403, error_code: 'EGW00102', error_description: 'AppKey는 필수입니다.' },
-  appKeyBad: { status: 403, error_code: 'EGW00103', error_description: '유효하지 않은 AppKey입니다.' },
-  secretMissing: { status: 403, error_code: 'EGW00104', error_description: 'AppSecret은 필수입니다.' },
-  secretBad: { status: 403, error_code: 'EGW00105', error_description: '유효하지 않은 AppSecret입니다.' },
-  // The body of a real 5xx is not documented; this one is ours.
-  server: { status: 500, error_code: 'EGW00002', error_description: '서버 에러가 발생했습니다. (simulated)' },
-} as const;
-
-interface Subscription {
-  readonly trId: TrId;
-  readonly trKey: string;
-  readonly table: TrTable;
-  /** `trId|trKey`, the stats key. */
-  readonly statKey: string;
-  /** Records owed but not yet sent (fractional accumulation of the rate). */
-  due: number;
-}
 
 interface Session {
   readonly id: number;
@@ -95,15 +77,7 @@ interface Refusal {
   readonly trKey?: string;
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function pad3(n: number): string {
-  return n < 10 ? '00' + n : n < 100 ? '0' + n : String(n);
-}
-
-/** 16 printable characters (iv) / 32 lowercase letters (key), used as raw UTF-8 (doc §3.1, §4.3). */
+/** 16 printable characters (iv) / 32 lowercase letters (key), used as raw UTF-8 (docs/protocol/wire.md). */
 function newAesKey(): AesKey {
   const letters = 'abcdefghijklmnopqrstuvwxyz';
   const hex = '0123456789abcdef';
@@ -138,22 +112,18 @@ class Simulator {
   private readonly pingTimeoutMs: number;
   private slotHoldMs: number;
   private readonly maxRegistrations: number;
-  private readonly maxBatch: number;
-  private readonly noticeIntervalMs: number;
-  private readonly maxBufferedBytes: number;
   private readonly tickMs: number;
   private readonly acceptControlPong: boolean;
-  private readonly onFrameSent: SimulatorOptions['onFrameSent'];
 
-  private defaultRate: number;
-  private readonly rates = new Map<string, number>();
   private readonly model: MarketModel;
+  private readonly orders: OrderEngine;
+  private readonly wrongHtsIdDropMs: number;
+  private readonly rest: RestApi;
+  private readonly streamer: Streamer;
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private readonly sessions = new Set<Session>();
   private readonly slots = new Map<string, Slot>();
-  private readonly approvals = new Map<string, { appKey: string; issuedAt: number }>();
-  private readonly hangingApprovals = new Set<ServerResponse>();
   private readonly refusals: Refusal[] = [];
   private nextSessionId = 1;
   private timer: NodeJS.Timeout | null = null;
@@ -163,15 +133,8 @@ class Simulator {
 
   // Faults
   private silent = false;
-  private approvalMode: 'ok' | '500' | '403' | 'timeout' = 'ok';
   private nextHoldMs: number | null = null;
 
-  // Stats
-  private approvalsIssued = 0;
-  private readonly recordsSent = new Map<string, number>();
-  private totalRecordsSent = 0;
-  private framesSent = 0;
-  private recordsSkipped = 0;
   private readonly requests: ReceivedRequest[] = [];
 
   constructor(o: SimulatorOptions) {
@@ -185,19 +148,29 @@ class Simulator {
     this.pingTimeoutMs = o.pingTimeoutMs ?? DEFAULTS.pingTimeoutMs;
     this.slotHoldMs = o.slotHoldMs ?? DEFAULTS.slotHoldMs;
     this.maxRegistrations = o.maxRegistrations ?? DEFAULTS.maxRegistrations;
-    this.maxBatch = Math.max(1, Math.min(999, Math.floor(o.maxBatch ?? DEFAULTS.maxBatch)));
-    this.noticeIntervalMs = o.noticeIntervalMs ?? DEFAULTS.noticeIntervalMs;
-    this.maxBufferedBytes = o.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes;
     this.tickMs = Math.max(1, o.tickMs ?? DEFAULTS.tickMs);
+    // Only the text echo answers PINGPONG by default: KIS's guide describes echoing the PINGPONG text,
+    // while the official samples answer with a WebSocket pong control frame, and whether the real
+    // server counts that is not settled (docs/protocol/wire.md). A client that passes here by
+    // default passes on either behaviour; acceptControlPong lets a pong-only client be tested too.
     this.acceptControlPong = o.acceptControlPong ?? false;
-    this.onFrameSent = o.onFrameSent;
-    this.defaultRate = o.rate ?? DEFAULTS.rate;
-    for (const [code, rate] of Object.entries(o.rates ?? {})) this.rates.set(code, rate);
-    this.model = new MarketModel(o.seed ?? DEFAULTS.seed);
+    this.model = new MarketModel(o.seed ?? DEFAULTS.seed, { vi: o.vi ?? this.hours === 'kst' });
+    this.orders = attachOrders(this.model, o);
+    this.wrongHtsIdDropMs = o.wrongHtsIdDropMs ?? 300;
+    this.rest = new RestApi(this.credentials, this.now, o.tokenMinIntervalMs ?? DEFAULTS.tokenMinIntervalMs);
+    this.streamer = new Streamer(
+      o.rate ?? DEFAULTS.rate,
+      o.rates ?? {},
+      Math.max(1, Math.min(999, Math.floor(o.maxBatch ?? DEFAULTS.maxBatch))),
+      o.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
+      o.noticeIntervalMs ?? DEFAULTS.noticeIntervalMs,
+      o.onFrameSent,
+    );
 
-    this.server = createServer((req, res) => this.onHttp(req, res));
+    const masterFiles = masterFileHandler(o.seed ?? DEFAULTS.seed);
+    this.server = createServer((req, res) => masterFiles(req, res) || handleOrdersHttp(req, res, this.orders, () => marketClock(this.now(), this.hours)) || this.rest.onHttp(req, res));
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INBOUND_BYTES, perMessageDeflate: false });
-    // The real server accepts any path (doc §1.1): /tryitout, /tryitout/H0STCNT0, or none.
+    // The real server accepts any path (docs/protocol/wire.md): /tryitout, /tryitout/H0STCNT0, or none.
     this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
     });
@@ -227,7 +200,7 @@ class Simulator {
         if (!on) for (const s of this.sessions) this.resetPing(s);
       },
       approval: (mode) => {
-        this.approvalMode = mode;
+        this.rest.fault = mode;
       },
       holdSlot: (ms) => {
         this.nextHoldMs = ms;
@@ -248,61 +221,22 @@ class Simulator {
       faults,
       stats: () => this.stats(),
       emitNotice: (htsId) => this.emitNotice(htsId),
+      triggerVi: (code) => this.model.market(code).triggerVi(),
+      setHalt: (code, halted, reason) => this.model.market(code).setHalt(halted, reason ?? '매매거래정지 (simulated)', marketClock(this.now(), this.hours)),
+      htsId: this.orders.htsId ?? DEFAULT_HTS_ID,
+      account: this.orders.account,
+      orders: {
+        place: (order) => this.orders.place(order, marketClock(this.now(), this.hours)),
+        cancel: (orderNo) => this.orders.cancel(orderNo, marketClock(this.now(), this.hours)),
+        modify: (orderNo, change) => this.orders.modify(orderNo, change, marketClock(this.now(), this.hours)),
+        working: () => this.orders.workingOrders(),
+      },
       setRate: (rate, code) => {
-        if (code === undefined) this.defaultRate = rate;
-        else this.rates.set(code, rate);
+        if (code === undefined) this.streamer.defaultRate = rate;
+        else this.streamer.rates.set(code, rate);
       },
       stop: () => this.stop(),
     };
-  }
-
-  // ---------------------------------------------------------------- REST
-
-  private onHttp(req: IncomingMessage, res: ServerResponse): void {
-    const path = (req.url ?? '').split('?')[0];
-    if (req.method !== 'POST' || path !== APPROVAL_PATH) {
-      sendJson(res, 404, { error_code: 'EGW00003', error_description: 'Not found (the simulator serves POST /oauth2/Approval only)' });
-      req.resume();
-      return;
-    }
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => this.answerApproval(Buffer.concat(chunks).toString('utf8'), res));
-    req.on('error', () => res.destroy());
-  }
-
-  private answerApproval(body: string, res: ServerResponse): void {
-    if (this.approvalMode === 'timeout') {
-      // Never answer; stop() destroys the connection.
-      this.hangingApprovals.add(res);
-      res.on('close', () => this.hangingApprovals.delete(res));
-      return;
-    }
-    if (this.approvalMode === '500') return sendError(res, APPROVAL_ERRORS.server);
-    if (this.approvalMode === '403') return sendError(res, APPROVAL_ERRORS.appKeyBad);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      parsed = {};
-    }
-    const b = isPlainObject(parsed) ? parsed : {};
-    const grant = b['grant_type'], appKey = b['appkey'], secret = b['secretkey'];
-    if (typeof grant !== 'string' || grant === '') return sendError(res, APPROVAL_ERRORS.grantMissing);
-    if (grant !== 'client_credentials') return sendError(res, APPROVAL_ERRORS.grantBad);
-    if (typeof appKey !== 'string' || appKey === '') return sendError(res, APPROVAL_ERRORS.appKeyMissing);
-    const cred = this.credentials.find((c) => c.appKey === appKey);
-    if (cred === undefined) return sendError(res, APPROVAL_ERRORS.appKeyBad);
-    if (typeof secret !== 'string' || secret === '') return sendError(res, APPROVAL_ERRORS.secretMissing);
-    if (secret !== cred.appSecret) return sendError(res, APPROVAL_ERRORS.secretBad);
-    const approvalKey = randomUUID();
-    this.approvals.set(approvalKey, { appKey, issuedAt: this.now() });
-    this.approvalsIssued++;
-    sendJson(res, 200, { approval_key: approvalKey });
   }
 
   // ---------------------------------------------------------------- WebSocket sessions
@@ -365,49 +299,35 @@ class Simulator {
     } catch {
       msg = undefined;
     }
-    // A PINGPONG echo (parsed, not byte-compared: some clients re-serialise it, doc §3.2).
-    if (isPlainObject(msg) && isPlainObject(msg['header']) && msg['header']['tr_id'] === 'PINGPONG' && msg['body'] === undefined) {
+    if (isPingPongEcho(msg)) {
       session.unansweredSince = null;
       return;
     }
     this.onRequest(session, msg);
   }
 
-  /** Decide the answer to one request (doc §10.3) and apply it. */
+  /** Decide the answer to one request (docs/protocol/wire.md) and apply it. */
   private onRequest(session: Session, msg: unknown): void {
-    const header = isPlainObject(msg) ? msg['header'] : undefined;
-    const body = isPlainObject(msg) ? msg['body'] : undefined;
-    const input = isPlainObject(body) ? body['input'] : undefined;
-    const str = (o: unknown, k: string): string | undefined => (isPlainObject(o) && typeof o[k] === 'string' ? (o[k] as string) : undefined);
-    const trType = str(header, 'tr_type') ?? '';
-    const trId = str(input, 'tr_id') ?? '';
-    const trKey = str(input, 'tr_key') ?? '';
+    const req = readRequest(msg);
+    const { trType, trId, trKey } = req;
     const answer = (code: string, output?: AesKey): void => this.answer(session, trType, trId, trKey, code, output);
-
-    if (!isPlainObject(msg)) return answer('OPSP9999');
-    if (!isPlainObject(header)) return answer('OPSP9998');
-    if (!isPlainObject(body)) return answer('OPSP9992');
-    if (!isPlainObject(input)) return answer('OPSP9991');
-    if (trType !== '1' && trType !== '2') return answer('OPSP8997');
-    const custType = header['custtype'];
-    if (custType === undefined) return answer('OPSP9997');
-    if (custType !== 'P' && custType !== 'B') return answer('OPSP8998');
-    const approval = this.approvals.get(str(header, 'approval_key') ?? '');
-    if (approval === undefined || this.now() - approval.issuedAt > APPROVAL_LIFETIME_MS) return answer('OPSP0011');
-    if (trType === '1') {
+    if (!req.ok) return answer(req.msgCd);
+    const approval = this.rest.approvalOf(req.approvalKey);
+    if (approval === undefined) return answer('OPSP0011');
+    if (req.trType === '1') {
       const refusal = this.takeRefusal(trId, trKey);
       if (refusal !== null) return answer(refusal);
     }
     if (!this.claimSlot(session, approval.appKey)) return answer('OPSP8996');
-    // Paper mode: the paper server's answer for a TR it does not serve is undocumented; OPSP8991 is our guess [I].
+    // Paper mode: the paper server's answer for a TR it does not serve is undocumented; OPSP8991 is our guess.
     const table = trTable(trId);
-    if (table === undefined || !(this.mode === 'paper' ? table.paper : table.real)) return answer('OPSP8991');
+    const family = table === undefined ? undefined : familyOf(table);
+    if (table === undefined || family === undefined || !(this.mode === 'paper' ? table.paper : table.real)) return answer('OPSP8991');
     if (trKey === '') return answer('OPSP9990');
-    // 체결통보 is keyed by HTS ID (any non-empty id of letters/digits); market data by stock code.
-    if (table.kind === 'notice' ? !/^[A-Za-z0-9_@.-]{1,16}$/.test(trKey) : !isValidStockCode(trKey)) return answer('OPSP8992');
+    if (!family.validKey(trKey)) return answer('OPSP8992');
 
     const pairKey = trId + '|' + trKey;
-    if (trType === '2') {
+    if (req.trType === '2') {
       if (!session.subs.delete(pairKey)) return answer('OPSP0003');
       return answer('OPSP0001');
     }
@@ -418,8 +338,11 @@ class Simulator {
       aes = newAesKey();
       session.aes.set(table.trId, aes);
     }
-    session.subs.set(pairKey, { trId: table.trId, trKey, table, statKey: pairKey, due: 0 });
+    const feed = feedFor(table, trKey, () => family.open(this.model, table, trKey));
+    session.subs.set(pairKey, { trId: table.trId, trKey, table, feed, statKey: pairKey, due: 0 });
     answer('OPSP0000', aes);
+    // KIS drops the connection (no close frame) after a 체결통보 registration with a wrong HTS ID (docs/protocol/notices.md).
+    if (table.kind === 'notice' && !this.orders.acceptsHtsId(trKey)) setTimeout(() => session.closed || this.kill(session), this.wrongHtsIdDropMs).unref();
   }
 
   private takeRefusal(trId: string, trKey: string): string | null {
@@ -428,7 +351,7 @@ class Simulator {
     return this.refusals.splice(i, 1)[0]!.msgCd;
   }
 
-  /** One live session per app key (doc §6.2): true when `session` holds (or now takes) the slot. */
+  /** One live session per app key (docs/protocol/session.md): true when `session` holds (or now takes) the slot. */
   private claimSlot(session: Session, appKey: string): boolean {
     const slot = this.slots.get(appKey);
     if (slot !== undefined) {
@@ -463,10 +386,7 @@ class Simulator {
     for (const s of this.sessions) {
       if (s.closed) continue;
       if (!this.keepAlive(s, t)) continue;
-      for (const sub of s.subs.values()) {
-        if (sub.table.kind === 'notice') this.pumpNotices(s, sub, dt, clock);
-        else this.pumpMarketData(s, sub, dt, clock);
-      }
+      for (const sub of s.subs.values()) this.streamer.pump(s, sub, dt, clock);
     }
   }
 
@@ -485,71 +405,18 @@ class Simulator {
     return true;
   }
 
-  private pumpMarketData(s: Session, sub: Subscription, dt: number, clock: MarketClock): void {
-    sub.due += ((this.rates.get(sub.trKey) ?? this.defaultRate) * dt) / 1000;
-    let n = Math.floor(sub.due);
-    if (n <= 0) return;
-    sub.due -= n;
-    if (s.ws.bufferedAmount > this.maxBufferedBytes) {
-      this.recordsSkipped += n;
-      return;
-    }
-    const table = sub.table;
-    const head = '0|' + table.trId + '|';
-    let sent = 0;
-    while (n > 0) {
-      const batch = Math.min(n, this.maxBatch);
-      let payload = '';
-      let count = 0;
-      for (let i = 0; i < batch; i++) {
-        const rec = this.model.record(table, sub.trKey, clock);
-        if (rec === null) break;
-        payload = count === 0 ? rec : payload + '^' + rec;
-        count++;
-      }
-      n -= batch;
-      if (count === 0) break; // the venue does not trade this code now: nothing is owed
-      s.ws.send(head + pad3(count) + '|' + payload);
-      sent += count;
-      this.framesSent++;
-      if (this.onFrameSent !== undefined) this.onFrameSent(table.trId, sub.trKey, count, performance.now());
-    }
-    if (sent > 0) this.countRecords(sub.statKey, sent);
-  }
-
-  private countRecords(statKey: string, n: number): void {
-    this.recordsSent.set(statKey, (this.recordsSent.get(statKey) ?? 0) + n);
-    this.totalRecordsSent += n;
-  }
-
-  private pumpNotices(s: Session, sub: Subscription, dt: number, clock: MarketClock): void {
-    if (this.noticeIntervalMs <= 0) return;
-    sub.due += dt / this.noticeIntervalMs;
-    if (sub.due < 1) return;
-    sub.due -= 1;
-    this.sendNotice(s, sub, clock);
-  }
-
-  private sendNotice(s: Session, sub: Subscription, clock: MarketClock): void {
-    const aes = s.aes.get(sub.trId);
-    if (aes === undefined) return;
-    const record = this.model.notice(sub.trId, sub.trKey, clock);
-    s.ws.send('1|' + sub.trId + '|001|' + encryptPayload(record, aes));
-    this.framesSent++;
-    this.countRecords(sub.statKey, 1);
-    if (this.onFrameSent !== undefined) this.onFrameSent(sub.trId, sub.trKey, 1, performance.now());
-  }
-
   private emitNotice(htsId?: string): number {
     if (this.silent) return 0;
     const clock = marketClock(this.now(), this.hours);
+    if (htsId === undefined || this.orders.acceptsHtsId(htsId)) this.orders.emitFill(clock);
     let sent = 0;
     for (const s of this.sessions) {
       if (s.closed) continue;
       for (const sub of s.subs.values()) {
         if (sub.table.kind !== 'notice' || (htsId !== undefined && sub.trKey !== htsId)) continue;
-        this.sendNotice(s, sub, clock);
-        sent++;
+        let any = false;
+        while (this.streamer.sendOne(s, sub, clock)) any = true;
+        if (any) sent++;
       }
     }
     return sent;
@@ -575,14 +442,16 @@ class Simulator {
     for (const s of this.sessions) {
       if (s.appKey !== null && !s.closed) byAppKey[s.appKey] = (byAppKey[s.appKey] ?? 0) + 1;
     }
+    const st = this.streamer;
     return {
       openSockets: [...this.sessions].filter((s) => !s.closed).length,
       openSocketsByAppKey: byAppKey,
-      approvalsIssued: this.approvalsIssued,
-      recordsSent: Object.fromEntries(this.recordsSent),
-      totalRecordsSent: this.totalRecordsSent,
-      framesSent: this.framesSent,
-      recordsSkipped: this.recordsSkipped,
+      approvalsIssued: this.rest.approvalsIssued,
+      tokensIssued: this.rest.tokensIssued,
+      recordsSent: Object.fromEntries(st.recordsSent),
+      totalRecordsSent: st.totalRecordsSent,
+      framesSent: st.framesSent,
+      recordsSkipped: st.recordsSkipped,
       requests: [...this.requests],
     };
   }
@@ -595,8 +464,7 @@ class Simulator {
   private async doStop(): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
-    for (const res of this.hangingApprovals) res.destroy();
-    this.hangingApprovals.clear();
+    this.rest.close();
     const closing = [...this.sessions].map(
       (s) =>
         new Promise<void>((resolve) => {
@@ -616,14 +484,4 @@ class Simulator {
       this.server.closeAllConnections();
     });
   }
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function sendError(res: ServerResponse, e: { readonly status: number; readonly error_code: string; readonly error_description: string }): void {
-  sendJson(res, e.status, { error_code: e.error_code, error_description: e.error_description });
 }

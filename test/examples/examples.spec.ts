@@ -88,7 +88,7 @@ describe('examples/', function () {
   it('every file is a flow array that opens with an en + ko comment, uses the simulator, and only core, kis and dashboard nodes', () => {
     const files = fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json'));
     assert.ok(files.length >= 6, `expected the six examples, found ${files.join(', ')}`);
-    const coreOrOurs = /^(kis-config|kis-tick|kis-quote|comment|inject|debug|function|change|switch|delay|file|mqtt in|mqtt out|mqtt-broker|status|catch|ui-.*)$/;
+    const coreOrOurs = /^(kis-config|kis-tick|kis-quote|kis-realtime|kis-bars|comment|inject|debug|function|change|switch|delay|file|mqtt in|mqtt out|mqtt-broker|status|catch|ui-.*)$/;
     for (const file of files) {
       const flow = loadExample(file);
       assert.equal(flow[0]?.type, 'comment', `${file}: the first node must be the explaining comment`);
@@ -102,8 +102,9 @@ describe('examples/', function () {
       }
       const sim = flow.find((n) => n.type === 'kis-config' && n['server'] === 'simulator');
       assert.ok(sim, `${file}: needs a kis-config with server "simulator"`);
-      assert.ok(flow.some((n) => n.type === 'kis-tick' || n.type === 'kis-quote'), `${file}: uses no kis node`);
-      for (const n of flow.filter((x) => x.type === 'kis-tick' || x.type === 'kis-quote')) {
+      const isData = (n: FlowNode): boolean => n.type === 'kis-tick' || n.type === 'kis-quote' || n.type === 'kis-realtime';
+      assert.ok(flow.some(isData), `${file}: uses no kis node`);
+      for (const n of flow.filter(isData)) {
         const config = flow.find((c) => c.id === n['server']);
         assert.ok(config, `${file}: ${n.id} points at a missing kis-config`);
         if (config['server'] !== 'simulator') assert.equal(n['d'], true, `${file}: ${n.id} uses a real account and must ship disabled`);
@@ -177,6 +178,25 @@ describe('examples/', function () {
     assert.deepEqual(errorsSinceDeploy(), []);
   });
 
+  it('07 minute bars to CSV: closed bars (here every second) become lines with a header', async () => {
+    const flow = patch(loadExample('07-minute-bars-csv.json'), 'kb-bars', { interval: '1s', graceMs: 200 });
+    await deploy(flow);
+    const deadline = Date.now() + 20000;
+    let lines: string[] = [];
+    while (lines.length < 4) {
+      assert.ok(Date.now() < deadline, `no bar lines in ${csvDir}: ${fs.readdirSync(csvDir).join(', ')}`);
+      await sleep(250);
+      const files = fs.readdirSync(csvDir).filter((f) => /^bars-\d{8}\.csv$/.test(f));
+      if (files.length > 0) lines = fs.readFileSync(path.join(csvDir, files[0]!), 'utf8').split('\n').filter((l) => l !== '');
+    }
+    assert.equal(lines[0], 'start,code,open,high,low,close,volume,value,vwap,trades,buyVolume,sellVolume,partial');
+    const cells = lines[2]!.split(',');
+    assert.match(cells[0]!, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+09:00$/);
+    const [open, high, low, close, volume] = cells.slice(2, 7).map(Number) as [number, number, number, number, number];
+    assert.ok(low <= Math.min(open, close) && high >= Math.max(open, close) && volume > 0, lines[2]);
+    assert.deepEqual(errorsSinceDeploy(), []);
+  });
+
   it('05 publish to MQTT: ticks go out as kis/tick/<code> JSON and come back through the broker', async () => {
     if (!fs.existsSync(MOSQUITTO)) {
       assert.fail(`${MOSQUITTO} not found: the MQTT example test needs Debian's mosquitto (scripts/ci-setup.sh as root, or apt-get install -y mosquitto)`);
@@ -206,7 +226,7 @@ describe('examples/', function () {
 
   it('06 switch to a real account: deploys without credentials; the simulator half runs, the real half is disabled', async () => {
     const flow = loadExample('06-switch-to-real-account.json');
-    assert.equal(nodeOf(flow, 'kis-real-config')['server'], 'real');
+    assert.equal(nodeOf(flow, 'kr-real-config')['server'], 'real');
     await deploy(flow);
     await comms.waitForDebug('kr-debug-sim', 1);
     await sleep(1000);

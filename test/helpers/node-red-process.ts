@@ -40,6 +40,16 @@ export interface NodeRedStartOptions {
   readonly startTimeoutMs?: number;
   /** Extra environment variables for the child process. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Environment variables to remove for the child process (e.g. LC_ALL, which outranks LANG). */
+  readonly unsetEnv?: readonly string[];
+  /** Another Node-RED install's red.js (e.g. a plain one in a temp dir). Default: this repo's node-red. */
+  readonly redJs?: string;
+  /** An existing user dir to run in (settings.js and flows.json are written into it; it is not removed). */
+  readonly userDir?: string;
+  /** false: no nodesDir, so only what the user dir's node_modules holds loads (a user's own install). */
+  readonly loadRepo?: boolean;
+  /** Extra command-line arguments for red.js (e.g. a runtime language option). */
+  readonly args?: readonly string[];
 }
 
 /** One node set as GET /nodes reports it (the fields tests use). */
@@ -57,7 +67,7 @@ export interface NodeRedProcess {
   /** Base URL of the editor and admin API, e.g. http://127.0.0.1:41234 (no trailing slash). */
   readonly url: string;
   readonly port: number;
-  /** The throwaway user dir (flows.json, settings.js); removed by stop(). */
+  /** The user dir (flows.json, settings.js); removed by stop() when startNodeRed created it. */
   readonly userDir: string;
   /** Everything the process printed so far (stdout and stderr interleaved). */
   output(): string;
@@ -102,7 +112,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-function baseSettings(port: number): Record<string, JsonValue> {
+function baseSettings(port: number, loadRepo: boolean): Record<string, JsonValue> {
+  const nodesDir: Record<string, JsonValue> = loadRepo ? { nodesDir: [process.env['KIS_TEST_NODES_DIR'] ?? repoRoot] } : {};
   return {
     uiHost: '127.0.0.1',
     uiPort: port,
@@ -112,7 +123,7 @@ function baseSettings(port: number): Record<string, JsonValue> {
     editorTheme: { tours: false, projects: { enabled: false } },
     telemetry: { enabled: false, updateNotification: false },
     // KIS_TEST_NODES_DIR points the runtime at another copy of the package (e.g. an unpacked npm pack).
-    nodesDir: [process.env['KIS_TEST_NODES_DIR'] ?? repoRoot],
+    ...nodesDir,
     // Close handlers that forget done() should fail a test quickly, not hang it for 15 s.
     nodeCloseTimeout: 3000,
   };
@@ -125,10 +136,11 @@ function tail(text: string, chars = 4000): string {
 }
 
 export async function startNodeRed(options: NodeRedStartOptions = {}): Promise<NodeRedProcess> {
-  const redJs = require.resolve('node-red/red.js', { paths: [repoRoot] });
+  const redJs = options.redJs ?? require.resolve('node-red/red.js', { paths: [repoRoot] });
   const port = await freePort();
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kis-node-red-'));
-  const settings = { ...baseSettings(port), ...(options.settings ?? {}) };
+  const ownUserDir = options.userDir === undefined;
+  const userDir = options.userDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kis-node-red-'));
+  const settings = { ...baseSettings(port, options.loadRepo ?? true), ...(options.settings ?? {}) };
   const settingsPath = path.join(userDir, 'settings.js');
   fs.writeFileSync(settingsPath, `module.exports = ${JSON.stringify(settings, null, 2)};\n`);
   fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(options.flows ?? [], null, 2));
@@ -137,9 +149,12 @@ export async function startNodeRed(options: NodeRedStartOptions = {}): Promise<N
   }
 
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, [redJs, '-u', userDir, '-s', settingsPath], {
+  const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: '' };
+  for (const name of options.unsetEnv ?? []) delete env[name];
+  Object.assign(env, options.env ?? {});
+  const child: ChildProcess = spawn(process.execPath, [redJs, '-u', userDir, '-s', settingsPath, ...(options.args ?? [])], {
     cwd: userDir,
-    env: { ...process.env, NODE_OPTIONS: '', ...(options.env ?? {}) },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const collect = (chunk: Buffer): void => {
@@ -164,7 +179,7 @@ export async function startNodeRed(options: NodeRedStartOptions = {}): Promise<N
       await exited;
       clearTimeout(killTimer);
     }
-    fs.rmSync(userDir, { recursive: true, force: true });
+    if (ownUserDir) fs.rmSync(userDir, { recursive: true, force: true });
   };
 
   const request = (pathname: string, init: RequestInit = {}): Promise<Response> => fetch(`${url}${pathname}`, init);

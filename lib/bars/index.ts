@@ -1,0 +1,4 @@
+export * from './bar';
+export * from './builder';
+export * from './interval';
+export * from './trade';
