@@ -37,7 +37,8 @@ const num = (r: KisRecord, k: string): number => r[k] as number;
 
 const CODES = ['005930', '000660', '035720', '247540', '293490'];
 
-describe('simulator sessions: single-price calls', () => {
+describe('simulator sessions: single-price calls', function () {
+  this.timeout(180_000);
   it('publishes the opening call from 08:50, converging on the open the 체결 stream then prints', () => {
     const model = new MarketModel(11);
     const lastExpected = new Map<string, { price: number; qty: number }>();
@@ -110,7 +111,8 @@ describe('simulator sessions: single-price calls', () => {
   });
 });
 
-describe('simulator sessions: VI', () => {
+describe('simulator sessions: VI', function () {
+  this.timeout(180_000);
   it('uses the static ±10 % and dynamic ±3 % / ±6 % (closing call ±2 % / ±4 %) bands', () => {
     assert.equal(viTrigger(103_100, 100_000, 100_000, true), 'dynamic');
     assert.equal(viTrigger(102_900, 100_000, 100_000, true), null);
