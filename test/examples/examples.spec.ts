@@ -139,6 +139,33 @@ describe('examples/', function () {
     assert.deepEqual(errorsSinceDeploy(), []);
   });
 
+  it('02 live dashboard: the chart gets KST clock labels (category axis), not epoch ms a browser would show in its own zone', async () => {
+    const shipped = loadExample('02-live-dashboard.json');
+    const chart = nodeOf(shipped, 'kd-chart');
+    assert.equal(chart['xAxisType'], 'category', 'a time axis renders in the browser\'s time zone');
+    // Tap the chart's input: a debug node wired to every output that feeds the chart.
+    const feeding = shipped.filter((n) => Array.isArray(n['wires']) && (n['wires'] as string[][]).some((port) => port.includes('kd-chart')));
+    assert.ok(feeding.length > 0, 'nothing feeds the chart');
+    let flow = shipped;
+    for (const feeder of feeding) {
+      const wires = (feeder['wires'] as string[][]).map((port) => (port.includes('kd-chart') ? [...port, 'kd-test-chart-tap'] : port));
+      flow = patch(flow, feeder.id, { wires });
+    }
+    const tap: FlowNode = { id: 'kd-test-chart-tap', type: 'debug', z: TAB.id, active: true, tosidebar: true, console: false, complete: 'payload', targetType: 'msg', x: 100, y: 900, wires: [] };
+    await deploy([...flow, tap]);
+    const isPoint = (e: { msg: string }): boolean => /"x"\s*:/.test(e.msg); // not the selector's "clear the chart" []
+    const points = await comms.waitForDebug('kd-test-chart-tap', 2, 20000, isPoint);
+    const kstNow = new Date(Date.now() + 9 * 3600_000).toISOString().slice(11, 19);
+    const seconds = (t: string): number => t.split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
+    for (const point of points) {
+      const x = (JSON.parse(point.msg) as { x: unknown }).x;
+      assert.match(String(x), /^\d\d:\d\d:\d\d$/, `chart x is not a KST clock label: ${String(x)}`);
+      const drift = Math.abs(seconds(String(x)) - seconds(kstNow));
+      assert.ok(Math.min(drift, 86400 - drift) < 120, `chart x ${String(x)} is not KST (now ${kstNow} KST)`);
+    }
+    assert.deepEqual(errorsSinceDeploy(), []);
+  });
+
   it('03 price alert: a rule fires once, then the rate limit holds while ticks keep coming', async () => {
     const shipped = loadExample('03-price-alert.json');
     // As shipped the levels are realistic (they may take minutes); a level every price is above fires at once.
