@@ -14,11 +14,13 @@ import type { MarketPhase } from '../lib/protocol/market-op';
 import { noticeTrIds } from '../lib/protocol/notices';
 import type { FrameError } from '../lib/protocol/parse-frame';
 import type { TrId, Venue } from '../lib/protocol/tr-tables';
-import { redactSecrets } from '../lib/session/approval';
+import { redactSecrets } from '../lib/session/redact';
 import { KIS_SERVERS, type ServerChoice } from '../lib/session/servers';
 import type { KisSessionOptions, RecordSink, SessionState, SubscriptionHandle } from '../lib/session/types';
 import type { RunningSimulator } from '../lib/simulator/types';
+import type { MasterStore } from '../lib/master';
 import { marketClockOf } from './market-clock';
+import { masterForServer, registerMasterAdmin } from './master-port';
 import { MarketObserver } from './market-observer';
 import { acquire, acquireSimulator, release, releaseSimulator, type SessionPort } from './session-port';
 import { statusFor } from './status';
@@ -64,6 +66,8 @@ class ConfigRuntime {
   private chain: Promise<void> = Promise.resolve();
   private clockTimer: NodeJS.Timeout | null = null;
   private readonly secrets: string[] = [];
+  /** The stock master this config's server publishes (names, NXT eligibility); loaded on first use. */
+  readonly master: MasterStore | null;
   /** What 장운영정보 subscriptions announced; it overrides the calendar in the badges. */
   private readonly observer = new MarketObserver();
 
@@ -73,6 +77,7 @@ class ConfigRuntime {
     private readonly def: KisConfigDef,
   ) {
     this.server = isServer(def.server) ? def.server : 'simulator';
+    this.master = masterForServer(RED, this.server, def.restUrl);
     const creds: KisCredentials = node.credentials ?? {};
     for (const s of [creds.appKey, creds.appSecret, creds.htsId]) if (typeof s === 'string' && s !== '') this.secrets.push(s);
     this.onState = this.onState.bind(this);
@@ -88,6 +93,7 @@ class ConfigRuntime {
 
   register(user: SessionUser): void {
     if (this.closed) return;
+    if (this.master !== null) void this.master.ensure();
     this.users[user.node.id] = user.node;
     this.members.set(user.node.id, user);
     user.onSessionState(this.state);
@@ -352,6 +358,7 @@ class ConfigRuntime {
 }
 
 export = function (RED: NodeAPI): void {
+  registerMasterAdmin(RED);
   function KisConfig(this: KisConfigNode, def: KisConfigDef): void {
     RED.nodes.createNode(this, def);
     const runtime = new ConfigRuntime(RED, this, def);
@@ -366,6 +373,9 @@ export = function (RED: NodeAPI): void {
     this.text = (key, params) => runtime.text(key, params);
     this.statusFor = (state, facts) => runtime.statusFor(state, facts);
     this.redact = (text) => runtime.redact(text);
+    this.kisMaster = () => runtime.master;
+    this.stockName = (code) => runtime.master?.nameOf(code);
+    this.isNxtTradable = (code) => runtime.master?.isNxtTradable(code);
     this.noticeKey = () => runtime.noticeKey();
     this.on('close', (removed: boolean, done: () => void) => runtime.close(removed, done));
   }

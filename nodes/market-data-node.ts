@@ -15,7 +15,7 @@ import { isExchange, type Exchange } from '../lib/protocol/exchange';
 import { phaseOfMarketOp } from '../lib/protocol/market-op';
 import type { DataFrame } from '../lib/protocol/parse-frame';
 import type { KisRecord } from '../lib/protocol/record-parser';
-import { dataKinds, exchangesOf, isDataKind, isValidKey, routeTr, routesOf, tablesOf, type DataKind, type Route, type RouteReason } from '../lib/protocol/route';
+import { dataKinds, exchangesOf, isDataKind, isValidKey, knownNxtTradable, routeTr, routesOf, tablesOf, type DataKind, type Route, type RouteReason } from '../lib/protocol/route';
 import { splitCodes } from '../lib/protocol/stock-codes';
 import type { TrId, Venue } from '../lib/protocol/tr-tables';
 import type { RecordSink, SessionState, SubscriptionError, SubscriptionHandle } from '../lib/session/types';
@@ -35,6 +35,8 @@ export interface KisMsgMeta {
   readonly kind: DataKind;
   /** Epoch ms when the frame carrying the record was handed to this node. */
   readonly receivedAt: number;
+  /** The stock's Korean name from KIS's stock master, when the master knows the code. */
+  readonly name: string | undefined;
   /** The venue the 통합 rule routed this code to instead of the chosen exchange's TR, else null. */
   readonly routedTo: Venue | null;
   /** Why (`not-nxt-tradable`, `nxt-unknown`), else null. */
@@ -60,6 +62,31 @@ interface CodeRoute extends Route {
 function toNumber(value: unknown, fallback: number): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   return Number.isFinite(n) ? n : fallback;
+}
+
+/**
+ * The sink of one code: carries the code's name, looked up once when the code is subscribed (or,
+ * while the master is still loading, until it is found), so the hot path does no lookup per record.
+ */
+class NamedSink implements RecordSink {
+  private name: string | undefined;
+
+  constructor(
+    private readonly owner: RecordSink & { onRecord(record: KisRecord, frame: DataFrame, name?: string): void },
+    private readonly config: KisConfigNode,
+    private readonly code: string,
+  ) {
+    this.name = config.stockName(code);
+  }
+
+  onRecord(record: KisRecord, frame: DataFrame): void {
+    if (this.name === undefined) this.name = this.config.stockName(this.code);
+    this.owner.onRecord(record, frame, this.name);
+  }
+
+  onSubscriptionError(error: SubscriptionError): void {
+    this.owner.onSubscriptionError(error);
+  }
 }
 
 /** True for a kind whose records announce market phases (장운영정보: it has `MKOP_CLS_CODE`). */
@@ -146,7 +173,7 @@ class MarketDataRuntime implements RecordSink, SessionUser {
 
   // ---- RecordSink (called by the session, hot path) ----
 
-  onRecord(record: KisRecord, frame: DataFrame): void {
+  onRecord(record: KisRecord, frame: DataFrame, name?: string): void {
     const code = record[frame.table.keyField] as string;
     const route = this.routes.get(code);
     if (route === undefined || route.trId !== frame.trId) return; // in flight from before a change
@@ -160,7 +187,7 @@ class MarketDataRuntime implements RecordSink, SessionUser {
     const msg: KisOutputMsg = {
       topic: code,
       payload,
-      kis: { trId: frame.trId, exchange: this.exchange, venue: route.venue, kind: this.kind, receivedAt: this.receivedAt, routedTo: route.routedTo, routeReason: route.reason },
+      kis: { trId: frame.trId, exchange: this.exchange, venue: route.venue, kind: this.kind, receivedAt: this.receivedAt, routedTo: route.routedTo, routeReason: route.reason, name },
     };
     if (this.conflateMs === 0) {
       this.node.send(msg);
@@ -231,7 +258,8 @@ class MarketDataRuntime implements RecordSink, SessionUser {
   }
 
   private routeOf(code: string): CodeRoute {
-    const route = routeTr(this.kind, this.exchange, code);
+    // NXT eligibility from the config's stock master when it is loaded, else the bundled list.
+    const route = routeTr(this.kind, this.exchange, code, this.config?.isNxtTradable(code) ?? knownNxtTradable(code));
     return { ...route, projector: this.payloadMode === 'compact' ? compactProjector(route.trId) : null };
   }
 
@@ -260,7 +288,7 @@ class MarketDataRuntime implements RecordSink, SessionUser {
       if (this.handles.has(code) || (this.refused !== null && this.refused.trKey === code)) continue;
       const route = this.routes.get(code) as CodeRoute;
       try {
-        const handle = this.config.subscribe(route.trId, code, this);
+        const handle = this.config.subscribe(route.trId, code, new NamedSink(this, this.config, code));
         if (handle !== null) this.handles.set(code, handle);
       } catch (err) {
         failures.push(this.config.redact(err instanceof Error ? err.message : String(err)));

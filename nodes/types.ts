@@ -6,6 +6,7 @@ import type { Node, NodeDef, NodeStatus } from 'node-red';
 import type { Exchange } from '../lib/protocol/exchange';
 import type { MarketPhase } from '../lib/protocol/market-op';
 import type { CustType } from '../lib/protocol/messages';
+import type { MasterStore } from '../lib/master';
 import type { TrId, Venue } from '../lib/protocol/tr-tables';
 import type { ServerChoice } from '../lib/session/servers';
 import type { RecordSink, SessionState, SubscriptionHandle } from '../lib/session/types';
@@ -86,6 +87,12 @@ export interface KisConfigNode extends Node<KisCredentials> {
   statusFor(state: SessionState, facts: UserFacts): NodeStatus;
   /** Remove every secret of this config node from a text (defence in depth for errors from lower layers). */
   redact(text: string): string;
+  /** The stock master of this config's server (null: none, e.g. custom without a REST URL). */
+  kisMaster(): MasterStore | null;
+  /** Korean name of a code from the stock master, when it is loaded and knows the code. */
+  stockName(code: string): string | undefined;
+  /** Whether NXT trades a code (stock master); undefined when the master cannot tell. */
+  isNxtTradable(code: string): boolean | undefined;
   /** For kis-notice: the HTS ID (a secret: never put it in a text) and the 체결통보 TR ids to try; null without an HTS ID. */
   noticeKey(): { readonly htsId: string; readonly trIds: readonly TrId[] } | null;
 }

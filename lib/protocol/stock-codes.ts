@@ -1,20 +1,32 @@
 /**
- * KIS short stock codes (단축코드): six characters, digits or (since 2024) upper-case letters
- * after a leading digit, e.g. `005930`, `0009K0`; ETN/ELW codes carry a letter prefix and seven
- * characters, e.g. `Q500001`. Anything else is refused before it reaches KIS.
+ * KIS short stock codes (단축코드) by KRX's code rules (docs/protocol/master-files.md §Codes).
+ * The code KIS's real-time TRs take is the 6-character short code without KRX's product prefix:
+ * - 주권, ETF, REIT … (first character 0–4 for codes issued since 2024, 0–9 before): positions
+ *   1–4 digits; positions 5–6 digits or letters (letters in 5 since 2024, e.g. `0009K0`; in 6 for
+ *   some preferred shares, e.g. `00104K`).
+ * - ETN and ELW (first character 5–9): positions 2–6 digits or letters (ELW `57JN53`, ETN `57001A`).
+ * - ETN with KRX's product prefix `Q`, as KIS's own examples write them: `Q` + an ETN code (`Q500001`).
+ * KRX issues no I, O or U in the letter positions (they read like 1, 0 and V). Everything else
+ * (`ABCDEFG`, `12345`, lower case) is refused before it reaches KIS. Self-contained on purpose:
+ * the editor carries this function's source (scripts/gen-docs.js).
  */
 export function isValidStockCode(code: string): boolean {
-  const n = code.length;
-  if (n !== 6 && n !== 7) return false;
-  for (let i = 0; i < n; i++) {
-    const c = code.charCodeAt(i);
-    const digit = c >= 48 && c <= 57;
-    const upper = c >= 65 && c <= 90;
-    if (i === 0) {
-      if (n === 6 ? !digit : !upper) return false;
-    } else if (!digit && !upper) {
-      return false;
-    }
+  if (typeof code !== 'string') return false;
+  const body = code.length === 7 && code.charCodeAt(0) === 81 /* Q */ ? code.slice(1) : code;
+  if (body.length !== 6) return false;
+  const digit = (c: number): boolean => c >= 48 && c <= 57;
+  // A–Z without I (73), O (79), U (85).
+  const letter = (c: number): boolean => c >= 65 && c <= 90 && c !== 73 && c !== 79 && c !== 85;
+  const first = body.charCodeAt(0);
+  if (!digit(first)) return false;
+  const etnOrElw = first >= 53; // '5'..'9'
+  if (body !== code && !etnOrElw) return false; // the Q prefix is ETN only
+  for (let i = 1; i < 6; i++) {
+    const c = body.charCodeAt(i);
+    if (digit(c)) continue;
+    if (!letter(c)) return false;
+    // 주권-type codes carry letters only in positions 5 and 6 (indexes 4 and 5).
+    if (!etnOrElw && i < 4) return false;
   }
   return true;
 }

@@ -25,6 +25,7 @@ const USAGE = `Usage: kis-simulator [options]
   --seed <n>        seed of the deterministic market (default 1)
   --hours <h>       always (default) or kst (follow KRX/NXT market hours)
   --mode <m>        real (default) or paper (serves only H0STCNT0, H0STASP0, H0STCNI9)
+  --vi <on|off>     random VIs in KRX continuous trading (default: on with --hours kst)
   --ping-interval <s>  seconds between PINGPONG messages (default 100, as observed on KIS)
   --ping-timeout <s>   close (uncleanly) a session that has not echoed a PINGPONG for this long
                        (default 100)
@@ -73,6 +74,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         const m = value();
         if (m !== 'real' && m !== 'paper') throw new Error('--mode is real or paper');
         o.mode = m;
+        break;
+      }
+      case '--vi': {
+        const v = value();
+        if (v !== 'on' && v !== 'off') throw new Error('--vi is on or off');
+        o.vi = v === 'on';
         break;
       }
       case '--ping-interval': o.pingIntervalMs = secondsArg('--ping-interval', value()); break;

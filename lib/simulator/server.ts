@@ -17,6 +17,7 @@ import { trTable, type TrId } from '../protocol/tr-tables';
 import { marketClock } from './clock';
 import { familyOf } from './families';
 import { MarketModel } from './market';
+import { feedFor, masterFileHandler } from './master-files';
 import { attachOrders, DEFAULT_HTS_ID, handleOrdersHttp, type OrderEngine } from './orders';
 import { isPingPongEcho, readRequest } from './requests';
 import { RestApi } from './rest';
@@ -153,7 +154,7 @@ class Simulator {
     // server counts that is not settled (docs/protocol/wire.md). A client that passes here by
     // default passes on either behaviour; acceptControlPong lets a pong-only client be tested too.
     this.acceptControlPong = o.acceptControlPong ?? false;
-    this.model = new MarketModel(o.seed ?? DEFAULTS.seed);
+    this.model = new MarketModel(o.seed ?? DEFAULTS.seed, { vi: o.vi ?? this.hours === 'kst' });
     this.orders = attachOrders(this.model, o);
     this.wrongHtsIdDropMs = o.wrongHtsIdDropMs ?? 300;
     this.rest = new RestApi(this.credentials, this.now, o.tokenMinIntervalMs ?? DEFAULTS.tokenMinIntervalMs);
@@ -166,7 +167,8 @@ class Simulator {
       o.onFrameSent,
     );
 
-    this.server = createServer((req, res) => handleOrdersHttp(req, res, this.orders, () => marketClock(this.now(), this.hours)) || this.rest.onHttp(req, res));
+    const masterFiles = masterFileHandler(o.seed ?? DEFAULTS.seed);
+    this.server = createServer((req, res) => masterFiles(req, res) || handleOrdersHttp(req, res, this.orders, () => marketClock(this.now(), this.hours)) || this.rest.onHttp(req, res));
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INBOUND_BYTES, perMessageDeflate: false });
     // The real server accepts any path (docs/protocol/wire.md): /tryitout, /tryitout/H0STCNT0, or none.
     this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
@@ -219,6 +221,8 @@ class Simulator {
       faults,
       stats: () => this.stats(),
       emitNotice: (htsId) => this.emitNotice(htsId),
+      triggerVi: (code) => this.model.market(code).triggerVi(),
+      setHalt: (code, halted, reason) => this.model.market(code).setHalt(halted, reason ?? '매매거래정지 (simulated)', marketClock(this.now(), this.hours)),
       htsId: this.orders.htsId ?? DEFAULT_HTS_ID,
       account: this.orders.account,
       orders: {
@@ -334,7 +338,7 @@ class Simulator {
       aes = newAesKey();
       session.aes.set(table.trId, aes);
     }
-    const feed = family.open(this.model, table, trKey);
+    const feed = feedFor(table, trKey, () => family.open(this.model, table, trKey));
     session.subs.set(pairKey, { trId: table.trId, trKey, table, feed, statKey: pairKey, due: 0 });
     answer('OPSP0000', aes);
     // KIS drops the connection (no close frame) after a 체결통보 registration with a wrong HTS ID (docs/protocol/notices.md).

@@ -66,17 +66,17 @@ export class Streamer {
       this.sendOne(s, sub, clock);
       return;
     }
-    let n: number;
     if (pace === 'event') {
-      n = MAX_EVENTS_PER_TICK;
-    } else {
-      sub.due += ((this.rates.get(sub.trKey) ?? this.defaultRate) * dt) / 1000;
-      n = Math.floor(sub.due);
-      if (n <= 0) return;
-      sub.due -= n;
+      // Events (order notices) are never skipped for backpressure: a lost 체결통보 is a lost fill.
+      this.sendBatches(s, sub, MAX_EVENTS_PER_TICK, clock);
+      return;
     }
+    sub.due += ((this.rates.get(sub.trKey) ?? this.defaultRate) * dt) / 1000;
+    const n = Math.floor(sub.due);
+    if (n <= 0) return;
+    sub.due -= n;
     if (s.ws.bufferedAmount > this.maxBufferedBytes) {
-      if (pace === 'rate') this.recordsSkipped += n;
+      this.recordsSkipped += n;
       return;
     }
     this.sendBatches(s, sub, n, clock);

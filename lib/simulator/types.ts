@@ -23,6 +23,13 @@ export interface SimulatorOptions {
   readonly rates?: Readonly<Record<string, number>>;
   /** `always` = market always open (demo default); `kst` = follow the KRX/NXT session calendar (docs/protocol/market-calendar.md). */
   readonly hours?: 'always' | 'kst';
+  /**
+   * Trigger VIs in KRX continuous trading when a trade (or an occasional aggressive order) would
+   * pass the static or dynamic band, followed by a 2-minute single-price call. Default: on with
+   * `hours: 'kst'`, off with `always` (the demo's market never pauses a stock by itself; use
+   * `triggerVi` there).
+   */
+  readonly vi?: boolean;
   /** Clock (epoch ms); injectable for tests. */
   readonly now?: () => number;
   /** Accepted app keys; default: the one demo credential pair (DEMO_APP_KEY / DEMO_APP_SECRET). */
@@ -163,6 +170,10 @@ export interface RunningSimulator {
    * is `htsId`, if given). Returns the number of subscriptions that got them.
    */
   emitNotice(htsId?: string): number;
+  /** Make the next KRX continuous trade of `code` trigger a VI (2-minute call, announced in 장운영정보). */
+  triggerVi(code: string): void;
+  /** Halt (거래정지) or resume trading of `code` on every venue, announced in 장운영정보. */
+  setHalt(code: string, halted: boolean, reason?: string): void;
   /** Change the per-(TR, code) rate while running. */
   setRate(rate: number, code?: string): void;
   /** Stop: close every socket with a close frame, stop timers, free the port. */

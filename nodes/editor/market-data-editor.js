@@ -56,7 +56,10 @@ window.KisEditor = window.KisEditor || (function () {
   function routeOf(kind, exchange, code) {
     var k = kindInfo(kind);
     if (!k) return null;
-    return data.routeIn(k, exchange || 'UN', Object.prototype.hasOwnProperty.call(data.nxt, code) ? data.nxt[code] : undefined);
+    // NXT eligibility from the stock master when an answer has told it, else the bundled list.
+    var nxt = window.KisCodeSearch.nxtOf(code);
+    if (nxt === undefined && Object.prototype.hasOwnProperty.call(data.nxt, code)) nxt = data.nxt[code];
+    return data.routeIn(k, exchange || 'UN', nxt);
   }
 
   /** validate of the `codes` property (`this` is the node): invalid codes make the node invalid (deploy warns). */
@@ -124,6 +127,23 @@ window.KisEditor = window.KisEditor || (function () {
     return lang().indexOf('ko') === 0 ? known.name : known.nameEn + ' ' + known.name;
   }
 
+  /** Re-route the rows once the stock master has said which codes NXT trades. */
+  function renderRoutes(kind, exchange, list) {
+    list.children('li.kis-code').each(function () {
+      var row = $(this);
+      var code = row.attr('data-code');
+      row.children('.kis-code-route').remove();
+      row.removeAttr('data-routed-to');
+      if (!isValidKey(kind, code)) return;
+      var route = routeOf(kind, exchange, code);
+      if (route && route.routedTo) {
+        row.attr('data-routed-to', route.routedTo);
+        $('<span class="kis-code-route"></span>').text(' → ' + route.trId + ' (' + t('routed.' + route.reason) + ')')
+          .css('color', 'var(--red-ui-secondary-text-color, #888)').insertAfter(row.children('.kis-code-name'));
+      }
+    });
+  }
+
   function renderCodes(node) {
     var kind = dialogKind(node);
     var exchange = $('#node-input-exchange').val();
@@ -137,7 +157,8 @@ window.KisEditor = window.KisEditor || (function () {
         $('<span class="kis-code-error"></span>').text(' ' + t(isIndexKind(kind) ? 'invalid-index' : 'invalid'))
           .css('color', 'var(--red-ui-text-color-error, #d00)').appendTo(row);
       } else {
-        var name = nameOf(kind, code);
+        // Stock names, markets and warnings come from the stock master (code-search.js annotates the row).
+        var name = isIndexKind(kind) ? nameOf(kind, code) : window.KisCodeSearch.cachedName(code) || '…';
         $('<span class="kis-code-name"></span>').text(' ' + (name || t('unknown'))).appendTo(row);
         var route = hasExchange(kind) ? routeOf(kind, exchange, code) : null;
         if (route && route.routedTo) {
@@ -148,6 +169,11 @@ window.KisEditor = window.KisEditor || (function () {
       }
       row.appendTo(list);
     });
+    if (!isIndexKind(kind)) {
+      window.KisCodeSearch.annotate(list, codes.filter(data.isValidStockCode), exchange, $('#node-input-codes-usage'), function () {
+        if (hasExchange(kind)) renderRoutes(kind, exchange, list);
+      });
+    }
     var used = registrationsOf($('#node-input-server').val(), node, codes, exchange, kind);
     var max = data.maxRegistrations;
     var config = RED.nodes.node($('#node-input-server').val());
@@ -222,6 +248,7 @@ window.KisEditor = window.KisEditor || (function () {
     $('#node-input-data').on('change', function () { applyKind(node); toggleRouteNote(); refresh(); });
     applyKind(node);
     $('#node-input-codes').on('input change keyup', refresh);
+    window.KisCodeSearch.attach(node, refresh);
     $('#node-input-exchange').on('change', function () { toggleRouteNote(); refresh(); });
     $('#node-input-server').on('change', refresh);
     $('#node-input-output').on('change', function () {
@@ -239,7 +266,8 @@ window.KisEditor = window.KisEditor || (function () {
     if (codes.length === 0) return base;
     var first = codes[0];
     var known = isIndexKind(kind) ? data.indices[first] : data.stocks[first];
-    return base + ' ' + (known ? known.name : first) + (codes.length > 1 ? ' +' + (codes.length - 1) : '');
+    var name = isIndexKind(kind) ? null : window.KisCodeSearch.cachedName(first);
+    return base + ' ' + (name || (known ? known.name : first)) + (codes.length > 1 ? ' +' + (codes.length - 1) : '');
   }
 
   return {

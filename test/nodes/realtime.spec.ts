@@ -64,14 +64,14 @@ describe('kis-realtime and the 통합 routing rule in a Node-RED runtime (simula
       ]), credsFor());
       const ticks = new Sink(helper.getNode('o1'));
       const quotes = new Sink(helper.getNode('o2'));
-      await ticks.wait('each code', (m) => m.topic === '123450', 1);
+      // 123450 is not listed in the simulator's master: KIS acks a code that does not exist and sends nothing.
       await ticks.wait('each code', (m) => m.topic === '263750', 1);
       await ticks.wait('each code', (m) => m.topic === '005930', 1);
       await quotes.wait('quotes of 263750');
       const by = (code: string): Meta => kisOf(ticks.msgs.find((m) => m.topic === code)!);
       assert.deepEqual(pick(by('005930')), { trId: 'H0UNCNT0', exchange: 'UN', venue: 'UN', routedTo: null, routeReason: null });
       assert.deepEqual(pick(by('263750')), { trId: 'H0STCNT0', exchange: 'UN', venue: 'KRX', routedTo: 'KRX', routeReason: 'not-nxt-tradable' });
-      assert.deepEqual(pick(by('123450')), { trId: 'H0STCNT0', exchange: 'UN', venue: 'KRX', routedTo: 'KRX', routeReason: 'nxt-unknown' });
+      assert.equal(ticks.msgs.some((m) => m.topic === '123450'), false, 'no data for a code that does not exist');
       assert.deepEqual(pick(kisOf(quotes.msgs[0]!)), { trId: 'H0STASP0', exchange: 'SOR', venue: 'KRX', routedTo: 'KRX', routeReason: 'not-nxt-tradable' });
       // What KIS saw: the KRX TR for the routed codes, never the 통합 one.
       const seen = subscribed();
@@ -130,12 +130,16 @@ describe('kis-realtime and the 통합 routing rule in a Node-RED runtime (simula
           await helper.load(MODULES, flowBase([realtimeNode('r1', { data: kind, codes: code, exchange }, ['o1']), helperNode('o1')]), credsFor());
           const out = new Sink(helper.getNode('o1'));
           await until(`subscribed ${trId}`, () => subscribed().includes(`${trId}|${code}`));
-          const got = await out.wait(`records of ${trId}`, undefined, 1, 8000).catch(() => null);
-          if (got === null) {
-            // Not served (yet) by the simulator: the subscription must at least stand, without a red badge.
-            assert.notEqual(lastStatus({ id: 'r1' })?.fill, 'red');
-            this.skip();
-          }
+          const answer = await until(`ack of ${trId}`, () => sim.stats().requests.find((r) => r.trType === '1' && r.trId === trId && r.trKey === code && r.answered !== '')?.answered);
+          if (answer === 'OPSP8991') this.skip(); // the simulator does not serve this TR (yet): the scripted-server tests below cover it
+          assert.match(answer, /^OPSP000[02]$/, `${trId} answered ${answer}`);
+          // Data that only exists in some sessions (auctions, 시간외, events) may not come in a few seconds; the rest must.
+          const periodic = !/expected|overtime|market-status/.test(kind);
+          const got = await out.wait(`records of ${trId}`, undefined, 1, 8000).catch((err: unknown) => {
+            if (periodic) throw err;
+            return null;
+          });
+          if (got === null) this.skip();
           const msg = got![0]!;
           assert.equal(msg.topic, code);
           assert.equal(kisOf(msg).trId, trId);

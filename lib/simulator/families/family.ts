@@ -10,8 +10,8 @@ import type { MarketModel } from '../market';
 /**
  * How the server paces a feed:
  * - `rate`: the per-code records-per-second setting (market data);
- * - `interval`: one record per `noticeIntervalMs` (체결통보);
- * - `event`: asked every scheduler tick, sends whatever the feed has (장운영정보 events).
+ * - `interval`: one record per `noticeIntervalMs`;
+ * - `event`: whatever the feed has, every scheduler tick (체결통보 of the order engine, orders.ts).
  */
 export type Pace = 'rate' | 'interval' | 'event';
 
