@@ -68,6 +68,7 @@ class ConfigRuntime {
   private readonly secrets: string[] = [];
   /** The stock master this config's server publishes (names, NXT eligibility); loaded on first use. */
   readonly master: MasterStore | null;
+  private masterSeen = 0;
   /** What 장운영정보 subscriptions announced; it overrides the calendar in the badges. */
   private readonly observer = new MarketObserver();
 
@@ -93,12 +94,24 @@ class ConfigRuntime {
 
   register(user: SessionUser): void {
     if (this.closed) return;
-    if (this.master !== null) void this.master.ensure();
+    if (this.master !== null) {
+      // A user that resolved its routes before the copy it now meets was loaded catches up.
+      if (this.masterSeen !== 0) user.onMasterReady?.();
+      void this.master.ensure().then(() => this.masterLoaded());
+    }
     this.users[user.node.id] = user.node;
     this.members.set(user.node.id, user);
     user.onSessionState(this.state);
     if (this.session !== null) user.onSessionReady();
     else this.reconcile();
+  }
+
+  /** Tell the users once per new copy of the master (their routes may change: NXT eligibility). */
+  private masterLoaded(): void {
+    const at = this.master?.downloadedAt ?? 0;
+    if (this.closed || at === 0 || at === this.masterSeen) return;
+    this.masterSeen = at;
+    for (const user of [...this.members.values()]) user.onMasterReady?.();
   }
 
   deregister(user: SessionUser, removed: boolean, done: () => void): void {

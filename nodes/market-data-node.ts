@@ -164,6 +164,14 @@ class MarketDataRuntime implements RecordSink, SessionUser {
     this.updateStatus();
   }
 
+  onMasterReady(): void {
+    if (this.closed) return;
+    // NXT eligibility from the master may change a code's route (통합 ↔ KRX): re-route, resubscribe what changed.
+    for (const code of this.codes) this.routes.set(code, this.routeOf(code));
+    this.sync();
+    this.updateStatus();
+  }
+
   onSessionState(state: SessionState): void {
     const previous = this.state.state;
     this.state = state;

@@ -63,6 +63,8 @@ export interface SessionUser {
   onSessionState(state: SessionState): void;
   /** Optional: a frame the session could not use (e.g. 'no-key': a 체결통보 before its ack after a reconnect). */
   onFrameError?(error: { readonly code: string; readonly trId?: string }): void;
+  /** Optional: a (new) copy of the stock master is loaded; names and NXT eligibility may have changed. */
+  onMasterReady?(): void;
 }
 
 /** The part of a kis-config node the data nodes use. */

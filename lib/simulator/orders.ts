@@ -529,7 +529,7 @@ export const orderNoticeFamily: TrFamily = {
     const engine = ordersOf(model);
     const reader = engine.reader(key);
     return {
-      pace: 'event',
+      pace: 'rate',
       next: (clock) => {
         engine.step(clock);
         return reader.next();

@@ -28,9 +28,6 @@ export interface StreamTarget {
   readonly aes: ReadonlyMap<TrId, AesKey>;
 }
 
-/** Most records an `event` feed may send in one scheduler tick (a guard, not a pace). */
-const MAX_EVENTS_PER_TICK = 64;
-
 function pad3(n: number): string {
   return n < 10 ? '00' + n : n < 100 ? '0' + n : String(n);
 }
@@ -64,11 +61,6 @@ export class Streamer {
       if (sub.due < 1) return;
       sub.due -= 1;
       this.sendOne(s, sub, clock);
-      return;
-    }
-    if (pace === 'event') {
-      // Events (order notices) are never skipped for backpressure: a lost 체결통보 is a lost fill.
-      this.sendBatches(s, sub, MAX_EVENTS_PER_TICK, clock);
       return;
     }
     sub.due += ((this.rates.get(sub.trKey) ?? this.defaultRate) * dt) / 1000;

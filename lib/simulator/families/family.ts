@@ -10,10 +10,9 @@ import type { MarketModel } from '../market';
 /**
  * How the server paces a feed:
  * - `rate`: the per-code records-per-second setting (market data);
- * - `interval`: one record per `noticeIntervalMs`;
- * - `event`: whatever the feed has, every scheduler tick (체결통보 of the order engine, orders.ts).
+ * - `interval`: one record per `noticeIntervalMs` (체결통보).
  */
-export type Pace = 'rate' | 'interval' | 'event';
+export type Pace = 'rate' | 'interval';
 
 /** The records of one subscription (one TR and key on one socket). */
 export interface Feed {

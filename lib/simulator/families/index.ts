@@ -8,9 +8,9 @@ import type { TrFamily } from './family';
 import { indexExpectedFamily, indexProgramFamily, indexTickFamily } from './index-feeds';
 import { marketStatusFamily } from './market-status';
 import { memberFamily } from './member';
-import { orderNoticeFamily } from '../orders';
 import { overtimeExpectedFamily, overtimeQuoteFamily, overtimeTickFamily } from './overtime';
 import { programFamily } from './program';
+import { orderNoticeFamily } from '../orders';
 import { quoteFamily } from './quote';
 import { tickFamily } from './tick';
 
