@@ -90,7 +90,10 @@ class ConfigRuntime {
 
   register(user: SessionUser): void {
     if (this.closed) return;
-    if (this.master !== null) void this.master.ensure();
+    // When the master is (re)loaded, the user re-routes its codes by the master's NXT flags.
+    if (this.master !== null) void this.master.ensure().then(() => {
+      if (!this.closed && this.members.get(user.node.id) === user) user.onMasterLoaded?.();
+    });
     this.users[user.node.id] = user.node;
     this.members.set(user.node.id, user);
     user.onSessionState(this.state);

@@ -171,6 +171,13 @@ class MarketDataRuntime implements RecordSink, SessionUser {
     this.updateStatus();
   }
 
+  onMasterLoaded(): void {
+    // Routes taken before the master knew a code's NXT flag may differ now: re-route, resubscribe what changed.
+    if (this.closed || !this.rerouteAll()) return;
+    this.sync();
+    this.updateStatus();
+  }
+
   // ---- RecordSink (called by the session, hot path) ----
 
   onRecord(record: KisRecord, frame: DataFrame, name?: string): void {
@@ -266,9 +273,19 @@ class MarketDataRuntime implements RecordSink, SessionUser {
   private changeExchange(exchange: Exchange): void {
     // Codes whose TR changes are resubscribed by sync(); the others keep their registration.
     this.exchange = exchange;
-    this.routes.clear();
-    for (const code of this.codes) this.routes.set(code, this.routeOf(code));
+    this.rerouteAll();
     this.refused = null;
+  }
+
+  /** Resolve every code's route again; true when any TR changed. */
+  private rerouteAll(): boolean {
+    let changed = false;
+    for (const code of this.codes) {
+      const route = this.routeOf(code);
+      if (this.routes.get(code)?.trId !== route.trId) changed = true;
+      this.routes.set(code, route);
+    }
+    return changed;
   }
 
   /** Make the session's registrations match `codes` and their routes. Returns the texts of synchronous refusals. */

@@ -59,6 +59,8 @@ export interface SessionUser {
   onSessionReady(): void;
   /** The session state changed (fan-out from the config node). */
   onSessionState(state: SessionState): void;
+  /** The stock master finished loading (NXT eligibility may have changed the routes). Optional. */
+  onMasterLoaded?(): void;
 }
 
 /** The part of a kis-config node the data nodes use. */
