@@ -164,17 +164,18 @@ class MarketDataRuntime implements RecordSink, SessionUser {
     this.updateStatus();
   }
 
+  onMasterReady(): void {
+    if (this.closed) return;
+    // NXT eligibility from the master may change a code's route (통합 ↔ KRX): re-route, resubscribe what changed.
+    if (!this.rerouteAll()) return;
+    this.sync();
+    this.updateStatus();
+  }
+
   onSessionState(state: SessionState): void {
     const previous = this.state.state;
     this.state = state;
     if (state.state === 'failed' && previous !== 'failed') this.reportConnectionFailure(state);
-    this.updateStatus();
-  }
-
-  onMasterLoaded(): void {
-    // Routes taken before the master knew a code's NXT flag may differ now: re-route, resubscribe what changed.
-    if (this.closed || !this.rerouteAll()) return;
-    this.sync();
     this.updateStatus();
   }
 

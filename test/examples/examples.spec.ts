@@ -226,7 +226,7 @@ describe('examples/', function () {
 
   it('06 switch to a real account: deploys without credentials; the simulator half runs, the real half is disabled', async () => {
     const flow = loadExample('06-switch-to-real-account.json');
-    assert.equal(nodeOf(flow, 'kis-real-config')['server'], 'real');
+    assert.equal(nodeOf(flow, 'kr-real-config')['server'], 'real');
     await deploy(flow);
     await comms.waitForDebug('kr-debug-sim', 1);
     await sleep(1000);
