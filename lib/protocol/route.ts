@@ -3,7 +3,7 @@
  * and kis-realtime (and, serialised, by their dialog). Pure; the choices derive from TR_TABLES, so a
  * TR family appears here as soon as its table exists.
  *
- * The 통합 rule (docs/protocol/realtime-trs.md, "Routing"): a 통합 (UN) TR acks but never sends data
+ * The 통합 rule (docs/protocol/routing.md): a 통합 (UN) TR acks but never sends data
  * for a stock NXT does not trade, so for exchange UN or SOR a code that is not known to be
  * NXT-tradable takes the KRX TR of the same kind. An explicit NXT choice is kept as it is.
  */
