@@ -1,7 +1,7 @@
 /*
  * Editor logic shared by kis-tick, kis-quote and kis-realtime (plain browser JS). scripts/gen-docs.js
  * inlines this file, after the protocol data it generates from dist/lib/protocol (known stock and
- * index names, the code checks, the data kinds with their TRs, the routing rule itself and the
+ * index names, the tr_key checks, the data kinds with their TRs, the routing rule itself and the
  * registration limit), into every dialog at the KIS_EDITOR_SHARED marker. Defined once even though
  * each dialog carries it.
  */
@@ -48,8 +48,10 @@ window.KisEditor = window.KisEditor || (function () {
     return Boolean(k && k.key === 'index');
   }
 
+  /** The runtime's own tr_key rule for the kind's key type (lib/protocol/tr-keys.ts, serialised). */
   function isValidKey(kind, code) {
-    return isIndexKind(kind) ? data.isValidIndexCode(code) : data.isValidStockCode(code);
+    var k = kindInfo(kind);
+    return k ? data.isValidTrKey(k.key, code) : data.isValidStockCode(code);
   }
 
   /** The route of one code (the runtime's own rule, serialised): {trId, venue, routedTo, reason}. */

@@ -103,6 +103,12 @@ describe('editor: kis-realtime and the routing display (Node-RED + chromium)', f
     await screenshot(p, 'realtime-2-dialog');
     await p.locator('#node-dialog-cancel').click();
     await p.locator('#node-dialog-ok').waitFor({ state: 'detached' });
+    // The dragged node has no connection yet: take it away again so the next deploy needs no confirmation.
+    await p.evaluate((nodeId) => {
+      const RED = (window as unknown as { RED: EditorRED & { nodes: { remove(id: string): unknown } } }).RED;
+      RED.nodes.remove(nodeId);
+      RED.view.redraw(true);
+    }, id);
   });
 
   it('an index kind refuses a stock code and offers the names; deploys green with an index code', async function () {
@@ -119,7 +125,7 @@ describe('editor: kis-realtime and the routing display (Node-RED + chromium)', f
     await p.locator('#node-input-codes-list .kis-code-invalid[data-code="005930"]').waitFor();
     await p.locator('#node-input-codes').fill('0001');
     await confirmNodeDialog(p);
-    await deployFromEditor(p, { confirmWarnings: true });
+    await deployFromEditor(p);
     await waitForStatus(p, 'r9', (s) => s.shapeClass === 'red-ui-flow-node-status-dot-green');
   });
 
