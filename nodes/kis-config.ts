@@ -11,8 +11,10 @@
 import type { Node, NodeAPI, NodeStatus } from 'node-red';
 import { venueOf, type Exchange } from '../lib/protocol/exchange';
 import type { MarketPhase } from '../lib/protocol/market-op';
+import { noticeTrIds } from '../lib/protocol/notices';
+import type { FrameError } from '../lib/protocol/parse-frame';
 import type { TrId, Venue } from '../lib/protocol/tr-tables';
-import { redactSecrets } from '../lib/session/approval';
+import { redactSecrets } from '../lib/session/redact';
 import { KIS_SERVERS, type ServerChoice } from '../lib/session/servers';
 import type { KisSessionOptions, RecordSink, SessionState, SubscriptionHandle } from '../lib/session/types';
 import type { RunningSimulator } from '../lib/simulator/types';
@@ -78,8 +80,9 @@ class ConfigRuntime {
     this.server = isServer(def.server) ? def.server : 'simulator';
     this.master = masterForServer(RED, this.server, def.restUrl);
     const creds: KisCredentials = node.credentials ?? {};
-    for (const s of [creds.appKey, creds.appSecret]) if (typeof s === 'string' && s !== '') this.secrets.push(s);
+    for (const s of [creds.appKey, creds.appSecret, creds.htsId]) if (typeof s === 'string' && s !== '') this.secrets.push(s);
     this.onState = this.onState.bind(this);
+    this.onFrameError = this.onFrameError.bind(this);
     this.refreshClock = this.refreshClock.bind(this);
   }
 
@@ -173,6 +176,15 @@ class ConfigRuntime {
     return this.secrets.length === 0 ? text : redactSecrets(text, this.secrets);
   }
 
+  noticeKey(): { htsId: string; trIds: readonly TrId[] } | null {
+    const own = (this.node.credentials?.htsId ?? '').trim();
+    // The embedded simulator serves its own demo HTS ID when none is set.
+    const htsId = own !== '' ? own : this.server === 'simulator' ? (this.simulator?.htsId ?? '') : '';
+    if (htsId === '') return null;
+    const paperPort = this.server === 'custom' && /:31000(\/|$)/.test(this.def.wsUrl ?? '');
+    return { htsId, trIds: noticeTrIds(this.server === 'real' || this.server === 'paper' ? this.server : paperPort ? 'paper' : undefined) };
+  }
+
   close(removed: boolean, done: () => void): void {
     this.closed = true;
     this.members.clear();
@@ -216,6 +228,7 @@ class ConfigRuntime {
     }
     this.session = session;
     session.on('state', this.onState);
+    session.on('frameError', this.onFrameError);
     this.onState(session.state);
     for (const user of [...this.members.values()]) user.onSessionReady();
   }
@@ -226,6 +239,7 @@ class ConfigRuntime {
     this.stopClock();
     if (session !== null) {
       session.off('state', this.onState);
+      session.off('frameError', this.onFrameError);
       try {
         await release(this.node.id);
       } catch (err) {
@@ -314,6 +328,10 @@ class ConfigRuntime {
     for (const user of [...this.members.values()]) user.onSessionState(state);
   }
 
+  private onFrameError(error: FrameError): void {
+    for (const user of [...this.members.values()]) user.onFrameError?.(error);
+  }
+
   /**
    * One log line per change of state kind, never per retry: "connection lost" only for a
    * connection that worked, "cannot connect yet" otherwise; the code once, then the reason.
@@ -371,9 +389,10 @@ export = function (RED: NodeAPI): void {
     this.kisMaster = () => runtime.master;
     this.stockName = (code) => runtime.master?.nameOf(code);
     this.isNxtTradable = (code) => runtime.master?.isNxtTradable(code);
+    this.noticeKey = () => runtime.noticeKey();
     this.on('close', (removed: boolean, done: () => void) => runtime.close(removed, done));
   }
   RED.nodes.registerType<KisConfigNode, KisConfigDef, unknown, KisCredentials>('kis-config', KisConfig, {
-    credentials: { appKey: { type: 'password' }, appSecret: { type: 'password' } },
+    credentials: { appKey: { type: 'password' }, appSecret: { type: 'password' }, htsId: { type: 'password' } },
   });
 };

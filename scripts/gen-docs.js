@@ -52,30 +52,57 @@ const TEXT = {
   ko: { name: '필드', meaning: '설명', ko: '한글명', type: '형식', only: '에만 있음', code: '코드', what: '의미' },
 };
 
-/** JS type of a field type as it arrives in msg.payload. */
-function jsType(type) {
-  return protocol.isNumericType(type) ? 'number' : 'string';
+/**
+ * A field type in words users know, in their language (the JS type msg.payload carries, and for text
+ * fields with a fixed shape, that shape). Internal type names (sint, sdec, …) never reach the help.
+ */
+const TYPE_WORDS = {
+  'en-US': { number: 'number', signed: 'signed number', text: 'text', time: 'text HHMMSS', date: 'text YYYYMMDD', yn: 'text Y/N' },
+  ko: { number: '숫자', signed: '부호 있는 숫자', text: '문자열', time: '문자열 HHMMSS', date: '문자열 YYYYMMDD', yn: '문자열 Y/N' },
+};
+
+function typeWords(type, lang) {
+  const w = TYPE_WORDS[lang];
+  if (type === 'sint' || type === 'sdec') return w.signed;
+  if (protocol.isNumericType(type)) return w.number;
+  if (type === 'time' || type === 'date' || type === 'yn') return w[type];
+  return w.text;
 }
+
+/**
+ * Readable at the help sidebar's default width (about 300 px of text): fixed columns, Korean wrapped
+ * only between words (keep-all), field names and code lists allowed to wrap anywhere instead of
+ * being clipped. Scoped to the generated tables and to the help bodies that carry class kis-help.
+ */
+const HELP_STYLE = `<style>
+.kis-fields { table-layout: fixed; width: 100%; border-collapse: collapse; font-size: 0.92em; }
+.kis-fields th, .kis-fields td { padding: 2px 3px; vertical-align: top; text-align: left; word-break: keep-all; overflow-wrap: anywhere; }
+.kis-fields col.kis-col-i { width: 2.2em; }
+.kis-fields col.kis-col-name { width: 38%; }
+.kis-fields col.kis-col-type { width: 5.6em; }
+.kis-fields code, .kis-help code { white-space: normal; overflow-wrap: anywhere; word-break: normal; }
+.kis-fields small { display: inline-block; }
+</style>`;
 
 function fieldTable(kind, lang) {
   const tx = TEXT[lang];
-  const head = lang === 'ko'
-    ? `<tr><th>#</th><th>${tx.name}</th><th>${tx.ko}</th><th>${tx.type}</th></tr>`
-    : `<tr><th>#</th><th>${tx.name}</th><th>${tx.ko}</th><th>${tx.meaning}</th><th>${tx.type}</th></tr>`;
+  const cols = '<colgroup><col class="kis-col-i"><col class="kis-col-name"><col><col class="kis-col-type"></colgroup>';
+  const head = `<tr><th>#</th><th>${tx.name}</th><th>${lang === 'ko' ? tx.ko : tx.meaning}</th><th>${tx.type}</th></tr>`;
   const body = fieldRows(kind).map((r) => {
     const note = r.note ? ` <small>(${esc(r.note)} ${tx.only})</small>` : '';
     const name = r.names.length === 1
       ? `<code>${esc(r.names[0].name)}</code>`
       : r.names.map((n) => `<code>${esc(n.name)}</code> <small>(${n.venues.join(', ')})</small>`).join('<br>');
-    const cells = lang === 'ko'
-      ? [r.i, `${name}${note}`, esc(r.def.ko), `${jsType(r.def.type)} <small>${r.def.type}</small>`]
-      : [r.i, `${name}${note}`, esc(r.def.ko), esc(r.def.en), `${jsType(r.def.type)} <small>${r.def.type}</small>`];
+    // en-US: the Korean name over its meaning in one cell, so the table keeps four columns.
+    const meaning = lang === 'ko' ? esc(r.def.ko) : `${esc(r.def.ko)}<br><small>${esc(r.def.en)}</small>`;
+    const cells = [r.i, `${name}${note}`, meaning, typeWords(r.def.type, lang)];
     return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
   });
+  const w = TYPE_WORDS[lang];
   const stamps = lang === 'ko'
-    ? ['<tr><td></td><td><code>timestamp</code></td><td>시각 (ISO, KST)</td><td>string</td></tr>', '<tr><td></td><td><code>epochMs</code></td><td>시각 (epoch ms)</td><td>number</td></tr>']
-    : ['<tr><td></td><td><code>timestamp</code></td><td></td><td>record time, ISO 8601 in KST</td><td>string</td></tr>', '<tr><td></td><td><code>epochMs</code></td><td></td><td>record time in epoch ms</td><td>number</td></tr>'];
-  return `<table class="kis-fields">\n${head}\n${body.join('\n')}\n${stamps.join('\n')}\n</table>`;
+    ? [`<tr><td></td><td><code>timestamp</code></td><td>시각 (ISO, KST)</td><td>${w.text}</td></tr>`, `<tr><td></td><td><code>epochMs</code></td><td>시각 (epoch ms)</td><td>${w.number}</td></tr>`]
+    : [`<tr><td></td><td><code>timestamp</code></td><td>record time, ISO 8601 in KST</td><td>${w.text}</td></tr>`, `<tr><td></td><td><code>epochMs</code></td><td>record time in epoch ms</td><td>${w.number}</td></tr>`];
+  return `${HELP_STYLE}\n<table class="kis-fields">\n${cols}\n${head}\n${body.join('\n')}\n${stamps.join('\n')}\n</table>`;
 }
 
 function compactList(kind) {
@@ -96,7 +123,7 @@ function realtimeSections(lang) {
 
 function indexTable(lang) {
   const tx = TEXT[lang];
-  const rows = protocol.KNOWN_INDICES.map((x) => `<tr><td><code>${x.code}</code></td><td>${esc(lang === 'ko' ? x.name : `${x.nameEn} ${x.name}`)}</td></tr>`);
+  const rows = protocol.INDEX_CODES.map((x) => `<tr><td><code>${x.code}</code></td><td>${esc(lang === 'ko' ? x.ko : `${x.en} · ${x.ko}`)}</td></tr>`);
   return `<table class="kis-indices">\n<tr><th>${tx.code}</th><th>${lang === 'ko' ? '지수' : 'index'}</th></tr>\n${rows.join('\n')}\n</table>`;
 }
 
@@ -114,7 +141,7 @@ function fillHelp(file, lang) {
   html = html.replace(/<!-- KIS_INDICES -->/g, () => indexTable(lang));
   if (kind !== undefined) {
     const body = fs.readFileSync(path.join(root, 'nodes', 'editor', `market-data-help.${lang}.html`), 'utf8').replace(/^<!--.*-->\n/, '');
-    html = html.replace(/<!-- KIS_HELP_BODY[^>]*-->/, () => body.replace(/__KIND__/g, kind));
+    html = html.replace(/<!-- KIS_HELP_BODY[^>]*-->/, () => `<div class="kis-help">\n${body.replace(/__KIND__/g, kind)}</div>`);
   }
   html = html.replace(/<!-- KIS_FIELDS:(tick|quote) -->/g, (_, kind) => fieldTable(kind, lang));
   html = html.replace(/<!-- KIS_COMPACT:(tick|quote) -->/g, (_, kind) => compactList(kind));
@@ -122,6 +149,16 @@ function fillHelp(file, lang) {
   html = html.replace(/<!-- KIS_TRS:(tick|quote) -->/g, (_, kind) =>
     protocol.EXCHANGES.map((x) => `<code>${x}</code> → <code>${protocol.trIdFor(kind, x)}</code>`).join(', '));
   fs.writeFileSync(file, html);
+}
+
+/**
+ * A compiled protocol module that requires nothing, as a browser expression evaluating to its exports:
+ * the dialog then runs the very code the runtime runs, whatever helpers the module keeps inside.
+ */
+function browserModule(name) {
+  const source = fs.readFileSync(path.join(dist, 'lib', 'protocol', `${name}.js`), 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/m, '');
+  if (/\brequire\(/.test(source)) throw new Error(`lib/protocol/${name}.ts must not import anything to be used in the editor`);
+  return `(function () { var exports = {}; ${source}\n; return exports; })()`;
 }
 
 /** What the dialog needs from the protocol core, serialised from the compiled code itself. */
@@ -134,7 +171,7 @@ function editorData() {
     for (const x of protocol.EXCHANGES) trIds[kind][x] = protocol.trIdFor(kind, x);
   }
   const indices = {};
-  for (const x of protocol.KNOWN_INDICES) indices[x.code] = { name: x.name, nameEn: x.nameEn };
+  for (const x of protocol.INDEX_CODES) indices[x.code] = { name: x.ko, nameEn: x.en };
   const nxt = {};
   for (const s of protocol.KNOWN_STOCKS) nxt[s.code] = protocol.knownNxtTradable(s.code);
   const kinds = {};
@@ -151,7 +188,7 @@ function editorData() {
     `  realtimeKinds: ${JSON.stringify(realtimeKinds())},`,
     `  nodeTypes: ${JSON.stringify(Object.keys(MARKET_DATA_TYPES))},`,
     `  routeIn: ${protocol.routeIn.toString()},`,
-    `  isValidIndexCode: ${protocol.isValidIndexCode.toString()},`,
+    `  isValidIndexCode: ${browserModule('index-codes')}.isValidIndexCode,`,
     `  trIds: ${JSON.stringify(trIds)},`,
     `  maxRegistrations: ${SESSION_DEFAULTS.maxRegistrations},`,
     `  isValidStockCode: ${protocol.isValidStockCode.toString()},`,
@@ -178,7 +215,7 @@ for (const lang of ['en-US', 'ko']) {
     if (fs.existsSync(file)) fillHelp(file, lang);
   }
 }
-for (const node of ['kis-tick', 'kis-quote', 'kis-realtime']) {
+for (const node of ['kis-tick', 'kis-quote', 'kis-realtime', 'kis-notice']) {
   const file = path.join(nodesOut, `${node}.html`);
   if (fs.existsSync(file)) fillEditor(file);
 }

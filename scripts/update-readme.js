@@ -50,10 +50,34 @@ function realtimeSections() {
 }
 
 function indexCodes() {
-  return ['| code | 지수 | index |', '|---|---|---|', ...kis.KNOWN_INDICES.map((x) => `| \`${x.code}\` | ${esc(x.name)} | ${esc(x.nameEn)} |`)].join('\n');
+  return ['| code | 지수 | index |', '|---|---|---|', ...kis.INDEX_CODES.map((x) => `| \`${x.code}\` | ${esc(x.ko)} | ${esc(x.en)} |`)].join('\n');
 }
 
+
+function isoDate(d) {
+  return `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
+}
+
+/** The market calendar (lib/protocol/market-calendar.ts) as a table: one row per session rule. */
+function hoursTable() {
+  const rules = [...kis.SESSION_RULES].sort((a, b) => a.venue.localeCompare(b.venue) || a.start - b.start || a.end - b.end);
+  const rows = rules.map((r) => {
+    const dated = [r.from === null ? '' : `since ${isoDate(r.from)}`, r.until === null ? '' : `until ${isoDate(r.until)}`].filter(Boolean).join(', ');
+    return `| ${r.venue} | ${kis.clockText(r.start)}–${kis.clockText(r.end)} | ${esc(r.ko)} | ${esc(r.en)} | ${dated || '—'} | ${esc(r.source)} |`;
+  });
+  return ['| exchange | KST | 세션 | session | in force | source |', '|---|---|---|---|---|---|', ...rows].join('\n');
+}
+
+function egwTable() {
+  const what = { config: 'stops (fix the settings, deploy again)', 'rate-limit': 'waits as asked', retry: 'backs off', 're-auth': 'REST only' };
+  const rows = kis.EGW_CODES.map((c) => `| \`${c.code}\` | ${esc(c.message)} | ${esc(c.ko)} | ${esc(c.en)} | ${what[c.kind]} |`);
+  return ['| code | KIS message | 의미 | meaning | the session |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
+
 const SECTIONS = {
+  egw: egwTable,
+  hours: hoursTable,
   'fields-realtime': realtimeSections,
   'index-codes': indexCodes,
   'fields-tick': () => fieldsTable(['H0STCNT0', 'H0NXCNT0', 'H0UNCNT0']),

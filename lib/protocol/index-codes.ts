@@ -1,39 +1,34 @@
 /**
- * 업종코드 (index codes): the `tr_key` of the index TRs (H0UPCNT0 체결, H0UPANC0 예상체결,
- * H0UPPGM0 프로그램매매), four digits. The names are those of KIS's index master (idxcode.mst)
- * for the indices users ask for most; any other four-digit code is accepted and shown as unknown.
- * Sources and doubts: docs/protocol/realtime-trs.md (index codes).
+ * Index codes (업종코드), the `tr_key` of the index TRs H0UPCNT0 / H0UPANC0 / H0UPPGM0
+ * (docs/protocol/realtime-trs.md, index codes). Names from KIS's REST parameter docs and the public
+ * index master file idxcode.mst; the list is the common subset users pick in the dialog, not every
+ * code KIS knows (any 4-digit code may be subscribed).
  */
-export interface KnownIndex {
+export interface IndexCode {
   readonly code: string;
-  readonly name: string;
-  readonly nameEn: string;
+  readonly ko: string;
+  readonly en: string;
 }
 
-export const KNOWN_INDICES: readonly KnownIndex[] = Object.freeze([
-  { code: '0001', name: '코스피', nameEn: 'KOSPI' },
-  { code: '0002', name: '코스피 대형주', nameEn: 'KOSPI large cap' },
-  { code: '0003', name: '코스피 중형주', nameEn: 'KOSPI mid cap' },
-  { code: '0004', name: '코스피 소형주', nameEn: 'KOSPI small cap' },
-  { code: '1001', name: '코스닥', nameEn: 'KOSDAQ' },
-  { code: '2001', name: '코스피200', nameEn: 'KOSPI 200' },
-  { code: '2007', name: '코스피100', nameEn: 'KOSPI 100' },
-  { code: '2008', name: '코스피50', nameEn: 'KOSPI 50' },
-  { code: '4001', name: 'KRX100', nameEn: 'KRX 100' },
-]);
+export const INDEX_CODES: readonly IndexCode[] = Object.freeze([
+  { code: '0001', ko: '코스피 (종합)', en: 'KOSPI (composite)' },
+  { code: '0002', ko: '코스피 대형주', en: 'KOSPI large cap' },
+  { code: '1001', ko: '코스닥 (종합)', en: 'KOSDAQ (composite)' },
+  { code: '2001', ko: '코스피200', en: 'KOSPI 200' },
+  { code: '2007', ko: '코스피100', en: 'KOSPI 100' },
+  { code: '2008', ko: '코스피50', en: 'KOSPI 50' },
+  { code: '4001', ko: 'KRX100', en: 'KRX 100' },
+  { code: '0503', ko: 'VKOSPI (변동성지수)', en: 'VKOSPI (volatility index)' },
+].map((x) => Object.freeze(x)));
 
-/** Four digits, as KIS's index master spells every 업종코드 (e.g. `0001`, `2001`). */
+const INDEX_CODE = /^\d{4}$/;
+
+/** A syntactically valid index code (4 digits); it need not be in INDEX_CODES. */
 export function isValidIndexCode(code: string): boolean {
-  if (code.length !== 4) return false;
-  for (let i = 0; i < 4; i++) {
-    const c = code.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
+  return INDEX_CODE.test(code);
 }
 
-const BY_CODE: ReadonlyMap<string, KnownIndex> = new Map(KNOWN_INDICES.map((x) => [x.code, x]));
-
-export function knownIndex(code: string): KnownIndex | undefined {
-  return BY_CODE.get(code);
+/** The named entry of a code, when it is one of the common ones. */
+export function indexCodeInfo(code: string): IndexCode | undefined {
+  return INDEX_CODES.find((x) => x.code === code);
 }

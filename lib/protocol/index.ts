@@ -1,5 +1,11 @@
 export * from './field-def';
 export * from './fields';
+export * from './fields-stock';
+export * from './fields-overtime';
+export * from './fields-index';
+export * from './fields-elw';
+export * from './fields-2026';
+export * from './index-codes';
 export * from './tr-tables';
 export * from './exchange';
 export * from './messages';
@@ -14,3 +20,8 @@ export * from './market-hours';
 export * from './index-codes';
 export * from './route';
 export * from './market-op';
+
+export * from './tr-keys';
+export * from './market-calendar';
+export * from './egw';
+export * from './notices';

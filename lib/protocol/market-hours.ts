@@ -1,21 +1,19 @@
-import { KST_OFFSET_MS } from './kst';
+import { kstDate } from './kst';
+import { kstDayStart, sessionsOn, type SessionKind, type SessionRule } from './market-calendar';
 import type { Venue } from './tr-tables';
 
 /**
- * KST trading windows per venue (doc §8), as a pure function of an instant.
- *
- * Simplifications, on purpose:
- * - KRX is "open" 09:00–15:30 (정규장, including the closing call auction); the 08:30–09:00
- *   opening auction, the 시간외 종가 sessions and 16:00–18:00 시간외 단일가 count as closed.
- * - NXT: 프리마켓 08:00–08:50, 메인마켓 09:00:30–15:20, 애프터마켓 15:40–20:00 (continuous trading).
- * - 통합 (UN) is open when either venue is.
- * - Weekends are closed; public holidays and exceptional days (수능, first trading day) are not known.
+ * When a venue trades continuously (체결 data flows), as a pure function of an instant: the
+ * `trades` sessions of the market calendar (market-calendar.ts, docs/protocol/market-calendar.md),
+ * touching ones merged (KRX 09:00–15:20 regular + 15:20–15:30 closing call = 09:00–15:30).
+ * The simulator's trade generator reads this; the badges read the full calendar (every session,
+ * auctions and 시간외 included). 통합 (UN) trades when either venue does.
  */
 export type MarketSessionLabel = 'regular' | 'pre-market' | 'main' | 'after-market' | 'closed';
 
 export interface MarketSession {
   readonly open: boolean;
-  /** The next instant (epoch ms) at or after the given one when the venue is open (= epochMs when open). */
+  /** The next instant (epoch ms) at or after the given one when the venue trades (= epochMs when open). */
   readonly nextOpen: number;
   /** While open: the end of the current trading window (epoch ms); null when closed. */
   readonly closesAt: number | null;
@@ -29,73 +27,46 @@ interface Window {
   readonly label: MarketSessionLabel;
 }
 
-const H = 3600;
-const M = 60;
+const LABEL: Readonly<Partial<Record<SessionKind, MarketSessionLabel>>> = {
+  regular: 'regular', 'closing-auction': 'regular', main: 'main', 'pre-market': 'pre-market', 'after-market': 'after-market',
+};
 
-const KRX_WINDOWS: readonly Window[] = [{ start: 9 * H, end: 15 * H + 30 * M, label: 'regular' }];
-const NXT_WINDOWS: readonly Window[] = [
-  { start: 8 * H, end: 8 * H + 50 * M, label: 'pre-market' },
-  { start: 9 * H + 30, end: 15 * H + 20 * M, label: 'main' },
-  { start: 15 * H + 40 * M, end: 20 * H, label: 'after-market' },
-];
-
-/** Union of two window lists (label of the first list wins where they overlap). */
-function unionWindows(a: readonly Window[], b: readonly Window[]): Window[] {
-  const all = [...a, ...b].sort((x, y) => x.start - y.start);
+function windowsOf(rules: readonly SessionRule[]): Window[] {
+  const sorted = rules.filter((r) => r.trades).sort((a, b) => a.start - b.start);
   const out: Window[] = [];
-  for (const w of all) {
+  for (const r of sorted) {
     const last = out[out.length - 1];
-    if (last !== undefined && w.start <= last.end) {
-      out[out.length - 1] = { start: last.start, end: Math.max(last.end, w.end), label: last.label };
-    } else {
-      out.push(w);
-    }
+    if (last !== undefined && r.start <= last.end) out[out.length - 1] = { start: last.start, end: Math.max(last.end, r.end), label: last.label };
+    else out.push({ start: r.start, end: r.end, label: LABEL[r.kind] ?? 'regular' });
   }
   return out;
 }
 
-const WINDOWS: Readonly<Record<Venue, readonly Window[]>> = {
-  KRX: KRX_WINDOWS,
-  NXT: NXT_WINDOWS,
-  UN: unionWindows(KRX_WINDOWS, NXT_WINDOWS),
-};
-
 const DAY_MS = 86_400_000;
 
-function kstDayStart(epochMs: number): number {
-  return Math.floor((epochMs + KST_OFFSET_MS) / DAY_MS) * DAY_MS - KST_OFFSET_MS;
+/** Trading windows of a venue on a day; for UN the union, labelled by KRX where KRX trades. */
+function dayWindows(venue: Venue, date: string): { windows: Window[]; labelAt: (second: number) => MarketSessionLabel } {
+  const own = (v: 'KRX' | 'NXT'): Window[] => windowsOf(sessionsOn(v, date));
+  const lists = venue === 'UN' ? [own('KRX'), own('NXT')] : [own(venue)];
+  const windows = venue === 'UN' ? windowsOf(sessionsOn('UN', date)) : (lists[0] ?? []);
+  const labelAt = (second: number): MarketSessionLabel => {
+    for (const list of lists) for (const w of list) if (second >= w.start && second < w.end) return w.label;
+    return 'closed';
+  };
+  return { windows, labelAt };
 }
 
-function isWeekend(dayStartMs: number): boolean {
-  const dow = new Date(dayStartMs + KST_OFFSET_MS).getUTCDay();
-  return dow === 0 || dow === 6;
-}
-
-/** The label of the venue's own window at a second of the day (for UN: KRX's label, else NXT's). */
-function labelAt(venue: Venue, second: number): MarketSessionLabel {
-  const lists = venue === 'UN' ? [KRX_WINDOWS, NXT_WINDOWS] : [WINDOWS[venue]];
-  for (const list of lists) {
-    for (const w of list) if (second >= w.start && second < w.end) return w.label;
-  }
-  return 'closed';
-}
-
-/** Is `venue` trading at `epochMs`, and if not, when does it open next (doc §8)? */
+/** Is `venue` trading at `epochMs`, and if not, when does it start next? */
 export function marketSession(venue: Venue, epochMs: number): MarketSession {
-  const windows = WINDOWS[venue];
   const today = kstDayStart(epochMs);
-  if (!isWeekend(today)) {
-    const second = (epochMs - today) / 1000;
-    for (const w of windows) {
-      if (second >= w.start && second < w.end) {
-        return { open: true, nextOpen: epochMs, closesAt: today + w.end * 1000, label: labelAt(venue, second) };
-      }
-    }
+  const { windows, labelAt } = dayWindows(venue, kstDate(epochMs));
+  const second = (epochMs - today) / 1000;
+  for (const w of windows) {
+    if (second >= w.start && second < w.end) return { open: true, nextOpen: epochMs, closesAt: today + w.end * 1000, label: labelAt(second) };
   }
-  for (let day = 0; day < 8; day++) {
+  for (let day = 0; day < 15; day++) {
     const start = today + day * DAY_MS;
-    if (isWeekend(start)) continue;
-    for (const w of windows) {
+    for (const w of dayWindows(venue, kstDate(start)).windows) {
       const opens = start + w.start * 1000;
       if (opens > epochMs) return { open: false, nextOpen: opens, closesAt: null, label: 'closed' };
     }

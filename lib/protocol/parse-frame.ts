@@ -2,7 +2,7 @@ import { decryptPayload, type AesKey } from './crypto';
 import { KstStamper } from './kst';
 import { opspInfo, type OpspCode } from './opsp';
 import { compileRecordParser, type KisRecord, type RecordCursor, type RecordParser } from './record-parser';
-import { TR_IDS, TR_TABLES, type TrId, type TrTable } from './tr-tables';
+import { TR_IDS, TR_TABLES, type LayoutVariant, type TrId, type TrTable } from './tr-tables';
 
 /** Why a text message could not be used. */
 export type FrameErrorCode =
@@ -24,6 +24,10 @@ export interface FrameError {
   /** Human-readable, names what is wrong; never contains key material. */
   readonly message: string;
   readonly trId?: string;
+  /** For `bad-value`: the 1-based record of the frame and the 0-based field that failed, and its name. */
+  readonly record?: number;
+  readonly field?: number;
+  readonly fieldName?: string;
 }
 
 /** Pipe-delimited real-time data (doc §4). */
@@ -32,10 +36,21 @@ export interface DataFrame {
   readonly trId: TrId;
   readonly table: TrTable;
   readonly encrypted: boolean;
-  /** Every record of the frame, in order (COUNT of them). */
+  /** Every good record of the frame, in order (COUNT of them unless `errors` lists bad ones). */
   readonly records: KisRecord[];
-  /** Fields per record on the wire; more than the table's when KIS appended fields. */
+  /** Fields per record on the wire (the layout variant's count, or more when KIS appended fields). */
   readonly fieldsPerRecord: number;
+  /**
+   * The known layout the records were read with (docs/protocol/realtime-trs.md, layout drift), or null
+   * for an unknown field count: then the longest known layout shorter than the records was used
+   * and the values beyond it are kept as FIELD_<i> strings.
+   */
+  readonly variant: LayoutVariant | null;
+  /**
+   * Records of a multi-record frame that held a bad value (`bad-value`, one per record, with
+   * `record`/`field` set); the other records are in `records`. Absent when every record was good.
+   */
+  readonly errors?: readonly FrameError[];
 }
 
 /** A subscribe / unsubscribe acknowledgement or error (doc §3.1, §3.3). */
@@ -68,19 +83,48 @@ export interface ParseOptions {
   readonly keys?: { get(trId: string): AesKey | undefined };
 }
 
+/** One known layout of a TR with its compiled parser. */
+interface VariantEntry {
+  readonly variant: LayoutVariant;
+  readonly parser: RecordParser;
+  readonly length: number;
+  /** Field 0 is a Y/N flag (H0UNMKO0 as documented: no code): told apart by content from a layout of the same length. */
+  readonly flagFirst: boolean;
+}
+
 /** Everything the hot path needs per TR, compiled once. */
 interface TrEntry {
   readonly trId: TrId;
   readonly table: TrTable;
   readonly parser: RecordParser;
+  /** Every known layout, shortest first. */
+  readonly variants: readonly VariantEntry[];
+  /** Known layouts by field count. */
+  readonly byLength: ReadonlyMap<number, readonly VariantEntry[]>;
+  /** Two layouts share a field count: every record is checked by content (slow path). */
+  readonly ties: boolean;
+  /** The layout the last frame of this TR had: tried first (a hint only; results never depend on it). */
+  hint: VariantEntry;
 }
 
 const TR_ID_LENGTH = 8;
-/** A slot per TR from characters 2, 4, 6 and 7 of its id (see trSlot); checked for collisions at load. */
+/** A slot per TR from characters 3–7 of its id (see trSlot); checked for collisions at load. */
 const TR_SLOTS: readonly (TrEntry | undefined)[] = buildTrSlots();
 
 function trSlot(s: string, a: number): number {
-  return (s.charCodeAt(a + 2) * 7 + s.charCodeAt(a + 4) * 3 + s.charCodeAt(a + 6) * 5 + s.charCodeAt(a + 7)) & 127;
+  return (s.charCodeAt(a + 3) + s.charCodeAt(a + 4) + s.charCodeAt(a + 5) * 3 + s.charCodeAt(a + 6) * 31 + s.charCodeAt(a + 7)) & 127;
+}
+
+function compileEntry(trId: TrId): TrEntry {
+  const table = TR_TABLES[trId];
+  const variants = table.variants
+    .map((variant) => ({ variant, parser: compileRecordParser(table, variant.fields), length: variant.fields.length, flagFirst: variant.fields[0]?.type === 'yn' }))
+    .sort((a, b) => a.length - b.length);
+  const byLength = new Map<number, VariantEntry[]>();
+  for (const ve of variants) byLength.set(ve.length, [...(byLength.get(ve.length) ?? []), ve]);
+  const primary = variants.find((ve) => ve.variant === table.variants[0]) as VariantEntry;
+  const ties = [...byLength.values()].some((list) => list.length > 1);
+  return { trId, table, parser: primary.parser, variants, byLength, ties, hint: primary };
 }
 
 function buildTrSlots(): (TrEntry | undefined)[] {
@@ -89,7 +133,7 @@ function buildTrSlots(): (TrEntry | undefined)[] {
     if (trId.length !== TR_ID_LENGTH) throw new Error(`${trId}: TR ids are ${TR_ID_LENGTH} characters`);
     const slot = trSlot(trId, 0);
     if (slots[slot] !== undefined) throw new Error(`${trId} collides with ${slots[slot]?.trId} in the TR lookup`);
-    slots[slot] = { trId, table: TR_TABLES[trId], parser: compileRecordParser(TR_TABLES[trId]) };
+    slots[slot] = compileEntry(trId);
   }
   return slots;
 }
@@ -106,14 +150,26 @@ function lookupTr(s: string, a: number, b: number): TrEntry | undefined {
 const stamper = new KstStamper();
 const cursor: RecordCursor = { pos: 0, badField: -1, truncated: false };
 
+/** Trailing CR/LF (some gateways and test tools add one) ends no field: cut it before parsing. */
+function trimLineEnd(s: string): string {
+  let end = s.length;
+  while (end > 0) {
+    const c = s.charCodeAt(end - 1);
+    if (c !== 10 && c !== 13) break;
+    end--;
+  }
+  return end === s.length ? s : s.slice(0, end);
+}
+
 function fail(code: FrameErrorCode, message: string, trId?: string): FrameError {
   return trId === undefined ? { type: 'error', code, message } : { type: 'error', code, message, trId };
 }
 
 /**
  * Classify and parse one raw text message from the KIS WebSocket.
- * Never throws; a message that cannot be used yields a `FrameError` naming what is wrong, and a
- * data frame is either returned whole (every record, every field typed) or not at all.
+ * Never throws; a message that cannot be used yields a `FrameError` naming what is wrong. A data
+ * frame keeps every good record, every field typed; a record with a bad value is reported in
+ * `errors` (and a frame with no good record is the error itself). A trailing CR/LF is ignored.
  */
 export function parseFrame(text: string, options?: ParseOptions): ParsedFrame {
   if (typeof text !== 'string' || text.length === 0) return fail('empty', 'empty message');
@@ -123,7 +179,8 @@ export function parseFrame(text: string, options?: ParseOptions): ParsedFrame {
   return fail('not-a-frame', `not a KIS frame (starts with ${JSON.stringify(text.slice(0, 8))})`);
 }
 
-function parseDataFrame(text: string, options: ParseOptions | undefined): DataFrame | FrameError {
+function parseDataFrame(raw: string, options: ParseOptions | undefined): DataFrame | FrameError {
+  const text = trimLineEnd(raw);
   const p1 = text.indexOf('|');
   const p2 = p1 < 0 ? -1 : text.indexOf('|', p1 + 1);
   const p3 = p2 < 0 ? -1 : text.indexOf('|', p2 + 1);
@@ -134,7 +191,7 @@ function parseDataFrame(text: string, options: ParseOptions | undefined): DataFr
     const shown = text.slice(p1 + 1, Math.min(p2, p1 + 17));
     return fail('unknown-tr', `unknown TR id ${JSON.stringify(shown)}`, shown);
   }
-  const { trId, table, parser } = entry;
+  const trId = entry.trId;
   const count = parseCount(text, p2 + 1, p3);
   if (count < 1) return fail('bad-count', `${trId}: record count ${JSON.stringify(text.slice(p2 + 1, Math.min(p3, p2 + 9)))} is not a positive number`, trId);
   const encrypted = c1(text);
@@ -144,14 +201,14 @@ function parseDataFrame(text: string, options: ParseOptions | undefined): DataFr
     const key = options?.keys?.get(trId);
     if (key === undefined) return fail('no-key', `${trId}: encrypted frame arrived before its key (no subscribe ack yet)`, trId);
     try {
-      s = decryptPayload(text.slice(start), key);
+      s = trimLineEnd(decryptPayload(text.slice(start), key));
     } catch {
       return fail('decrypt-failed', `${trId}: payload did not decrypt with the key from the subscribe ack`, trId);
     }
     start = 0;
   }
   const now = options?.now ?? Date.now();
-  return parseRecords(s, start, trId, table, parser, count, encrypted, now);
+  return parseRecords(s, start, entry, count, encrypted, now);
 }
 
 function c1(text: string): boolean {
@@ -169,64 +226,103 @@ function parseCount(text: string, a: number, b: number): number {
   return n;
 }
 
-function parseRecords(
-  s: string, start: number, trId: TrId, table: TrTable, parser: RecordParser, count: number, encrypted: boolean, now: number,
-): DataFrame | FrameError {
-  const known = table.fields.length;
-  // COUNT × known fields need at least that many minus one `^`: a shorter payload (or a junk
-  // COUNT such as 999999) is a layout error, found without allocating COUNT slots.
-  if (s.length - start < count * known - 1) return layoutOrError(s, start, trId, table, parser, count, encrypted, now);
+function parseRecords(s: string, start: number, entry: TrEntry, count: number, encrypted: boolean, now: number): DataFrame | FrameError {
+  const hint = entry.hint;
+  // COUNT × fields need at least that many minus one `^`: a shorter payload (or a junk COUNT such
+  // as 999999) never reaches the fast path, so it allocates no COUNT slots.
+  if (entry.ties || s.length - start < count * hint.length - 1) return layoutOrError(s, start, entry, count, encrypted, now);
   const records: KisRecord[] = new Array<KisRecord>(count);
+  const parser = hint.parser;
   let p = start;
-  // Fast path: exactly COUNT × known fields, one pass.
+  // Fast path: exactly COUNT records of the layout the last frame had, one pass.
   for (let i = 0; i < count; i++) {
     const rec = parser(s, p, cursor, stamper, now);
-    // Any failure takes the slow path: with appended fields, record 2 onwards starts at the
-    // wrong offset here, so a "bad value" may only be a shifted layout. The slow path counts
-    // the fields first and reports field-count or bad-value for the real layout.
-    if (rec === null) return layoutOrError(s, start, trId, table, parser, count, encrypted, now);
+    // Any failure takes the slow path: with another layout, record 2 onwards starts at the wrong
+    // offset here, so a "bad value" may only be a shifted layout. The slow path counts the fields
+    // first and reads every record by the layout the count names.
+    if (rec === null) return layoutOrError(s, start, entry, count, encrypted, now);
     records[i] = rec;
     p = cursor.pos;
   }
-  if (p === s.length + 1) return { type: 'data', trId, table, encrypted, records, fieldsPerRecord: known };
-  return layoutOrError(s, start, trId, table, parser, count, encrypted, now);
+  if (p === s.length + 1) return { type: 'data', trId: entry.trId, table: entry.table, encrypted, records, fieldsPerRecord: hint.length, variant: hint.variant };
+  return layoutOrError(s, start, entry, count, encrypted, now);
 }
 
-function badValue(trId: string, table: TrTable, recordIndex: number, field: number): FrameError {
-  const name = table.fields[field]?.name ?? `#${field}`;
-  return fail('bad-value', `${trId}: record ${recordIndex + 1} field ${field} (${name}) is not a number`, trId);
+function badValue(trId: string, fields: readonly { readonly name: string }[], recordIndex: number, field: number): FrameError {
+  const name = fields[field]?.name ?? `#${field}`;
+  return {
+    type: 'error', code: 'bad-value', message: `${trId}: record ${recordIndex + 1} field ${field} (${name}) is not a number`, trId,
+    record: recordIndex + 1, field, fieldName: name,
+  };
+}
+
+/** Position just after `n` fields from `p` (the start of the next record). */
+function skipFields(s: string, p: number, n: number): number {
+  for (let k = 0; k < n; k++) {
+    const e = s.indexOf('^', p);
+    if (e < 0) return s.length + 1;
+    p = e + 1;
+  }
+  return p;
+}
+
+/** Of two layouts with the same count, the one whose field 0 is a Y/N flag when the record's field 0 is `Y` or `N`. */
+function byContent(list: readonly VariantEntry[], s: string, p: number): VariantEntry {
+  if (list.length === 1) return list[0] as VariantEntry;
+  const flag = (s.charCodeAt(p) === 89 || s.charCodeAt(p) === 78) && (p + 1 === s.length || s.charCodeAt(p + 1) === 94);
+  return list.find((ve) => ve.flagFirst === flag) ?? (list[0] as VariantEntry);
 }
 
 /**
- * Slow path, taken only when the fast path did not end exactly at the end of the payload: count
- * the fields and accept the frame if it splits evenly into COUNT records of at least the known
- * field count (KIS appended fields: keep them as FIELD_<i>); otherwise report the mismatch.
+ * Slow path, taken when the fast path did not end exactly at the end of the payload: count the
+ * fields, and read COUNT records of the layout that count names (docs/protocol/realtime-trs.md,
+ * layout drift). An unknown count above a known layout is read with the longest shorter one, the
+ * rest kept as FIELD_<i> (variant null); one below every layout, or not a multiple of COUNT, is a
+ * field-count error. A record with a bad value is left out and reported in `errors`; the frame is
+ * an error only when no record was good.
  */
-function layoutOrError(
-  s: string, start: number, trId: TrId, table: TrTable, parser: RecordParser, count: number, encrypted: boolean, now: number,
-): DataFrame | FrameError {
+function layoutOrError(s: string, start: number, entry: TrEntry, count: number, encrypted: boolean, now: number): DataFrame | FrameError {
+  const { trId, table } = entry;
   const known = table.fields.length;
   let total = 1;
   for (let i = s.indexOf('^', start); i >= 0; i = s.indexOf('^', i + 1)) total++;
   const stride = total / count;
-  if (total % count !== 0 || stride < known) {
-    return fail('field-count', `${trId}: ${total} fields do not split into ${count} record(s) of ${known}${count > 1 ? ` (expected ${count * known})` : ''}`, trId);
+  const exact = total % count === 0 ? entry.byLength.get(stride) : undefined;
+  let list: readonly VariantEntry[] | undefined = exact;
+  if (list === undefined && total % count === 0) {
+    for (const ve of entry.variants) if (ve.length < stride) list = [ve];
   }
-  const records: KisRecord[] = new Array<KisRecord>(count);
+  if (list === undefined) {
+    const shortest = entry.variants[0]?.length ?? known;
+    const of = shortest === known ? `${known}` : `${known} (or another known layout)`;
+    return fail('field-count', `${trId}: ${total} fields do not split into ${count} record(s) of ${of}${count > 1 ? ` (expected ${count * known})` : ''}`, trId);
+  }
+  const records: KisRecord[] = [];
+  let errors: FrameError[] | undefined;
+  let used: VariantEntry = list[0] as VariantEntry;
   let p = start;
   for (let i = 0; i < count; i++) {
-    const rec = parser(s, p, cursor, stamper, now);
-    if (rec === null) return badValue(trId, table, i, cursor.badField);
+    const ve = byContent(list, s, p);
+    used = ve;
+    const rec = ve.parser(s, p, cursor, stamper, now);
+    if (rec === null) {
+      (errors ??= []).push(badValue(trId, ve.variant.fields, i, cursor.badField));
+      p = skipFields(s, p, stride);
+      continue;
+    }
     p = cursor.pos;
-    for (let j = known; j < stride; j++) {
+    for (let j = ve.length; j < stride; j++) {
       let e = s.indexOf('^', p);
       if (e < 0) e = s.length;
       rec[`FIELD_${j}`] = s.slice(p, e);
       p = e + 1;
     }
-    records[i] = rec;
+    records.push(rec);
   }
-  return { type: 'data', trId, table, encrypted, records, fieldsPerRecord: stride };
+  if (records.length === 0 && errors !== undefined) return errors[0] as FrameError;
+  if (exact !== undefined && exact.length === 1) entry.hint = used;
+  const frame: DataFrame = { type: 'data', trId, table, encrypted, records, fieldsPerRecord: stride, variant: exact !== undefined ? used.variant : null };
+  return errors === undefined ? frame : { ...frame, errors };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -273,8 +369,14 @@ function parseControl(text: string): ControlFrame | PingPongFrame | FrameError {
 export class FrameParser {
   private readonly keys = new Map<string, AesKey>();
   private readonly layouts = new Map<string, number>();
-  /** Called once per TR the first time its records arrive with a new field count. */
+  private readonly variantsSeen = new Set<string>();
+  /**
+   * Called once per TR and field count when records arrive with a count no known layout has
+   * (`known` = the count of the layout used, `seen` = the count on the wire; the rest arrive as FIELD_<n>).
+   */
   onLayoutChange: ((trId: TrId, known: number, seen: number) => void) | null = null;
+  /** Called once per TR and known layout other than the primary one, the first time records arrive in it. */
+  onVariant: ((trId: TrId, variant: LayoutVariant) => void) | null = null;
 
   setKey(trId: string, key: AesKey): void {
     this.keys.set(trId, key);
@@ -291,9 +393,20 @@ export class FrameParser {
   parse(text: string, now?: number): ParsedFrame {
     this.options.now = now ?? Date.now();
     const frame = parseFrame(text, this.options);
-    if (frame.type === 'data' && frame.fieldsPerRecord !== frame.table.fields.length && this.layouts.get(frame.trId) !== frame.fieldsPerRecord) {
-      this.layouts.set(frame.trId, frame.fieldsPerRecord);
-      this.onLayoutChange?.(frame.trId, frame.table.fields.length, frame.fieldsPerRecord);
+    if (frame.type !== 'data') return frame;
+    const variant = frame.variant;
+    if (variant === null) {
+      if (this.layouts.get(frame.trId) !== frame.fieldsPerRecord) {
+        this.layouts.set(frame.trId, frame.fieldsPerRecord);
+        const known = frame.table.variants.filter((x) => x.fields.length < frame.fieldsPerRecord).reduce((m, x) => Math.max(m, x.fields.length), 0);
+        this.onLayoutChange?.(frame.trId, known, frame.fieldsPerRecord);
+      }
+    } else if (variant !== frame.table.variants[0]) {
+      const key = frame.trId + ' ' + variant.id;
+      if (!this.variantsSeen.has(key)) {
+        this.variantsSeen.add(key);
+        this.onVariant?.(frame.trId, variant);
+      }
     }
     return frame;
   }

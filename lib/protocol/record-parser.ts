@@ -1,5 +1,5 @@
 import { isNumericType, type FieldDef } from './field-def';
-import type { KstStamper } from './kst';
+import { kstTime, type KstStamper } from './kst';
 import { parseNumeric, POW10 } from './numbers';
 import type { TrTable } from './tr-tables';
 
@@ -44,8 +44,11 @@ function SLOW_NUMBER(i: number): string {
   return `else { p = s.indexOf('^', st); if (p < 0) p = len; c = p < len ? 94 : NaN; v = N(s, st, p); if (v !== v) { cur.truncated = false; cur.badField = ${i}; return null; } }`;
 }
 
-export function compileRecordParser(table: TrTable): RecordParser {
-  const fields = table.fields;
+/**
+ * `fields` is one of the table's layouts (default: its primary one). A TR without a time field
+ * (장운영정보, 회원사, ETF NAV) is stamped with the arrival time.
+ */
+export function compileRecordParser(table: TrTable, fields: readonly FieldDef[] = table.fields): RecordParser {
   const n = fields.length;
   const lines: string[] = ['var len = s.length, p = start, c, st, m, k, d, v, neg;'];
   fields.forEach((field: FieldDef, i: number) => {
@@ -80,11 +83,13 @@ export function compileRecordParser(table: TrTable): RecordParser {
     lines.push(end, 'p++;');
   });
   lines.push('cur.pos = p; cur.badField = -1; cur.truncated = false;');
-  const timeIdx = fields.findIndex((fd) => fd.name === table.timeField);
-  if (timeIdx < 0) throw new Error(`${table.trId}: time field ${table.timeField} missing`);
-  if (table.dateField !== null) {
-    const dateIdx = fields.findIndex((fd) => fd.name === table.dateField);
-    if (dateIdx < 0) throw new Error(`${table.trId}: date field ${table.dateField} missing`);
+  const timeIdx = table.timeField === null ? -1 : fields.findIndex((fd) => fd.name === table.timeField);
+  if (table.timeField !== null && timeIdx < 0) throw new Error(`${table.trId}: time field ${table.timeField} missing`);
+  const dateIdx = table.dateField === null ? -1 : fields.findIndex((fd) => fd.name === table.dateField);
+  if (table.dateField !== null && dateIdx < 0) throw new Error(`${table.trId}: date field ${table.dateField} missing`);
+  if (timeIdx < 0) {
+    lines.push('var tm = T(now); var iso = K.stamp(K.dateFor(tm, now), tm);');
+  } else if (dateIdx >= 0) {
     // A record whose date field is empty falls back to the arrival day, like a TR without a date.
     lines.push(`var iso = K.stamp(v${dateIdx} === '' ? K.dateFor(v${timeIdx}, now) : v${dateIdx}, v${timeIdx});`);
   } else {
@@ -94,9 +99,10 @@ export function compileRecordParser(table: TrTable): RecordParser {
   props.push('timestamp: iso', 'epochMs: K.epochMs');
   lines.push(`return {${props.join(', ')}};`);
   // Generated from our own static tables, never from input.
-  const factory = new Function('N', 'P', `return function parse_${table.trId}(s, start, cur, K, now) {\n${lines.join('\n')}\n};`) as (
+  const factory = new Function('N', 'P', 'T', `return function parse_${table.trId}_${fields.length}(s, start, cur, K, now) {\n${lines.join('\n')}\n};`) as (
     num: typeof parseNumeric,
     pow10: readonly number[],
+    time: typeof kstTime,
   ) => RecordParser;
-  return factory(parseNumeric, POW10);
+  return factory(parseNumeric, POW10, kstTime);
 }

@@ -7,19 +7,22 @@ import type { TrId, TrTable } from '../protocol/tr-tables';
 import type { MarketClock } from './clock';
 import { familyOf, type Feed } from './families';
 import { noticeRecord } from './families/notice';
-import { CodeMarket } from './price-process';
+import { CodeMarket, type MarketBehaviour } from './price-process';
 
 export class MarketModel {
   private readonly markets = new Map<string, CodeMarket>();
   /** Feeds behind `record()`, one per (TR, code). */
   private readonly feeds = new Map<string, Feed>();
 
-  constructor(readonly seed: number) {}
+  constructor(
+    readonly seed: number,
+    private readonly behaviour: MarketBehaviour = { vi: false },
+  ) {}
 
   market(code: string): CodeMarket {
     let m = this.markets.get(code);
     if (m === undefined) {
-      m = new CodeMarket(code, this.seed);
+      m = new CodeMarket(code, this.seed, this.behaviour);
       this.markets.set(code, m);
     }
     return m;

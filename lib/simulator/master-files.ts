@@ -39,7 +39,7 @@ export function isListed(code: string): boolean {
  * a registration (OPSP0000) and then sends nothing for it (docs/protocol/master-files.md §Codes
  * that do not exist); the registration still counts toward the session's limit.
  */
-const NO_SUCH_STOCK: Feed = Object.freeze({ pace: 'event' as const, next: () => null });
+const NO_SUCH_STOCK: Feed = Object.freeze({ pace: 'interval' as const, next: () => null });
 
 /** The feed for a new subscription: the family's, or nothing for an unlisted stock code. */
 export function feedFor(table: TrTable, key: string, open: () => Feed): Feed {

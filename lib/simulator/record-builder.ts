@@ -25,7 +25,7 @@ export function compileRecordBuilder<C>(fields: readonly FieldDef[], sources: Re
 }
 
 /** Record builders for every TR of one kind, from the shared tables. */
-export function compileKindBuilders<C>(kind: TrKind, sources: Readonly<Record<string, FieldSource<C>>>): Readonly<Partial<Record<TrId, (c: C) => string>>> {
+export function compileKindBuilders<C>(kind: TrKind | string, sources: Readonly<Record<string, FieldSource<C>>>): Readonly<Partial<Record<TrId, (c: C) => string>>> {
   const out: Partial<Record<TrId, (c: C) => string>> = {};
   for (const trId of TR_IDS) {
     const t = TR_TABLES[trId];

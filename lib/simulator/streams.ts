@@ -28,9 +28,6 @@ export interface StreamTarget {
   readonly aes: ReadonlyMap<TrId, AesKey>;
 }
 
-/** Most records an `event` feed may send in one scheduler tick (a guard, not a pace). */
-const MAX_EVENTS_PER_TICK = 64;
-
 function pad3(n: number): string {
   return n < 10 ? '00' + n : n < 100 ? '0' + n : String(n);
 }
@@ -66,17 +63,12 @@ export class Streamer {
       this.sendOne(s, sub, clock);
       return;
     }
-    let n: number;
-    if (pace === 'event') {
-      n = MAX_EVENTS_PER_TICK;
-    } else {
-      sub.due += ((this.rates.get(sub.trKey) ?? this.defaultRate) * dt) / 1000;
-      n = Math.floor(sub.due);
-      if (n <= 0) return;
-      sub.due -= n;
-    }
+    sub.due += ((this.rates.get(sub.trKey) ?? this.defaultRate) * dt) / 1000;
+    const n = Math.floor(sub.due);
+    if (n <= 0) return;
+    sub.due -= n;
     if (s.ws.bufferedAmount > this.maxBufferedBytes) {
-      if (pace === 'rate') this.recordsSkipped += n;
+      this.recordsSkipped += n;
       return;
     }
     this.sendBatches(s, sub, n, clock);

@@ -64,6 +64,15 @@ export const UNIVERSE: readonly Listing[] = Object.freeze([
   ...EXTRA_LISTINGS,
 ]);
 
+/** KOSPI listings of the universe that are not KOSPI200 constituents (the rest are). */
+const NOT_IN_KOSPI200: ReadonlySet<string> = new Set(['002790']);
+
+/** Is the code a KOSPI200 constituent (tighter dynamic VI band; member of index 2001)? */
+export function isKospi200(code: string): boolean {
+  const l = BY_CODE.get(code);
+  return l !== undefined && l.market === 'KOSPI' && !NOT_IN_KOSPI200.has(code);
+}
+
 const BY_CODE: ReadonlyMap<string, Listing> = new Map(UNIVERSE.map((l) => [l.code, l]));
 
 /** The named listing of a code, if the universe has one. */

@@ -91,8 +91,8 @@ window.KisEditor = window.KisEditor || (function () {
   }
 
   /**
-   * Distinct (TR, code) pairs the session of `serverId` would register over kis-tick, kis-quote and
-   * kis-realtime nodes, each code routed like the runtime does; `self` counts with the dialog's values.
+   * Distinct (TR, code) pairs the session of `serverId` would register over kis-tick, kis-quote,
+   * kis-realtime and kis-notice nodes, each code routed like the runtime does; `self` counts with the dialog's values.
    */
   function registrationsOf(serverId, self, selfCodes, selfExchange, selfKind) {
     var pairs = {};
@@ -103,12 +103,16 @@ window.KisEditor = window.KisEditor || (function () {
         pairs[routeOf(kind, exchange, c).trId + '|' + c] = true;
       });
     }
+    // Every kis-notice of a session shares one 체결통보 registration (the config's one HTS ID).
+    var NOTICE = 'notice';
     RED.nodes.eachNode(function (n) {
+      if (n.type === 'kis-notice' && n.server && sessionKey(n.server) === key && isActive(n) && !(self && n.id === self.id)) pairs[NOTICE] = true;
       if (!isDataNode(n.type) || !n.server || sessionKey(n.server) !== key || !isActive(n)) return;
       if (self && n.id === self.id) return;
       add(kindOf(n), n.exchange, codesOf(n.codes));
     });
-    if (self) add(selfKind || kindOf(self), selfExchange, selfCodes);
+    if (self && self.type === 'kis-notice') pairs[NOTICE] = true;
+    else if (self) add(selfKind || kindOf(self), selfExchange, selfCodes);
     return Object.keys(pairs).length;
   }
 

@@ -140,6 +140,7 @@ describe('chaos: seeded faults while nodes stream (Node-RED runtime + simulator)
       kisConfigAckTimeoutMs: 1000,
       kisConfigApprovalTimeoutMs: 300,
       kisConfigIdleTimeoutMs: 600,
+      kisConfigMinIdleTimeoutMs: 600,
       kisConfigJitter: 0.2,
       kisConfigInUseDelayMs: 300,
       // The simulator's market is always open; KST hours would turn the badges blue at night.
@@ -272,12 +273,25 @@ describe('chaos: seeded faults while nodes stream (Node-RED runtime + simulator)
             sim.faults.goSilent(false);
           }
           return;
+        case 'approval-403': {
+          // A configuration error: the session stops (red badge), and starts again on the next deploy.
+          clearApprovalKeyCache();
+          sim.faults.approval('403');
+          sim.faults.dropAll({ clean: false });
+          await until('stopped on EGW00103', () => config().sessionState().state === 'failed', 5000, 5);
+          const red = specs.filter((s) => lastStatus(helper.getNode(s.id))?.fill !== 'red').map((s) => s.id);
+          if (red.length > 0) violations.push(`approval-403: ${red.join(', ')} not red after a configuration error`);
+          await delay(200);
+          sim.faults.approval('ok');
+          await helper.setFlows(flow(), 'full', credsFor());
+          recorder.attach(specs);
+          return;
+        }
         case 'approval-500':
-        case 'approval-403':
         case 'approval-timeout': {
           // The approval key is cached per process: forget it, as after its expiry, so the reconnect needs a new one.
           clearApprovalKeyCache();
-          sim.faults.approval(fault === 'approval-500' ? '500' : fault === 'approval-403' ? '403' : 'timeout');
+          sim.faults.approval(fault === 'approval-500' ? '500' : 'timeout');
           sim.faults.dropAll({ clean: false });
           await delay(fault === 'approval-timeout' ? 800 : 400);
           sim.faults.approval('ok');

@@ -88,7 +88,7 @@ describe('examples/', function () {
   it('every file is a flow array that opens with an en + ko comment, uses the simulator, and only core, kis and dashboard nodes', () => {
     const files = fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json'));
     assert.ok(files.length >= 6, `expected the six examples, found ${files.join(', ')}`);
-    const coreOrOurs = /^(kis-config|kis-tick|kis-quote|kis-bars|comment|inject|debug|function|change|switch|delay|file|mqtt in|mqtt out|mqtt-broker|status|catch|ui-.*)$/;
+    const coreOrOurs = /^(kis-config|kis-tick|kis-quote|kis-realtime|kis-bars|comment|inject|debug|function|change|switch|delay|file|mqtt in|mqtt out|mqtt-broker|status|catch|ui-.*)$/;
     for (const file of files) {
       const flow = loadExample(file);
       assert.equal(flow[0]?.type, 'comment', `${file}: the first node must be the explaining comment`);
@@ -102,8 +102,9 @@ describe('examples/', function () {
       }
       const sim = flow.find((n) => n.type === 'kis-config' && n['server'] === 'simulator');
       assert.ok(sim, `${file}: needs a kis-config with server "simulator"`);
-      assert.ok(flow.some((n) => n.type === 'kis-tick' || n.type === 'kis-quote'), `${file}: uses no kis node`);
-      for (const n of flow.filter((x) => x.type === 'kis-tick' || x.type === 'kis-quote')) {
+      const isData = (n: FlowNode): boolean => n.type === 'kis-tick' || n.type === 'kis-quote' || n.type === 'kis-realtime';
+      assert.ok(flow.some(isData), `${file}: uses no kis node`);
+      for (const n of flow.filter(isData)) {
         const config = flow.find((c) => c.id === n['server']);
         assert.ok(config, `${file}: ${n.id} points at a missing kis-config`);
         if (config['server'] !== 'simulator') assert.equal(n['d'], true, `${file}: ${n.id} uses a real account and must ship disabled`);
@@ -225,7 +226,7 @@ describe('examples/', function () {
 
   it('06 switch to a real account: deploys without credentials; the simulator half runs, the real half is disabled', async () => {
     const flow = loadExample('06-switch-to-real-account.json');
-    assert.equal(nodeOf(flow, 'kis-real-config')['server'], 'real');
+    assert.equal(nodeOf(flow, 'kr-real-config')['server'], 'real');
     await deploy(flow);
     await comms.waitForDebug('kr-debug-sim', 1);
     await sleep(1000);

@@ -130,12 +130,16 @@ describe('kis-realtime and the 통합 routing rule in a Node-RED runtime (simula
           await helper.load(MODULES, flowBase([realtimeNode('r1', { data: kind, codes: code, exchange }, ['o1']), helperNode('o1')]), credsFor());
           const out = new Sink(helper.getNode('o1'));
           await until(`subscribed ${trId}`, () => subscribed().includes(`${trId}|${code}`));
-          const got = await out.wait(`records of ${trId}`, undefined, 1, 8000).catch(() => null);
-          if (got === null) {
-            // Not served (yet) by the simulator: the subscription must at least stand, without a red badge.
-            assert.notEqual(lastStatus({ id: 'r1' })?.fill, 'red');
-            this.skip();
-          }
+          const answer = await until(`ack of ${trId}`, () => sim.stats().requests.find((r) => r.trType === '1' && r.trId === trId && r.trKey === code && r.answered !== '')?.answered);
+          if (answer === 'OPSP8991') this.skip(); // the simulator does not serve this TR (yet): the scripted-server tests below cover it
+          assert.match(answer, /^OPSP000[02]$/, `${trId} answered ${answer}`);
+          // Data that only exists in some sessions (auctions, 시간외, events) may not come in a few seconds; the rest must.
+          const periodic = !/expected|overtime|market-status/.test(kind);
+          const got = await out.wait(`records of ${trId}`, undefined, 1, 8000).catch((err: unknown) => {
+            if (periodic) throw err;
+            return null;
+          });
+          if (got === null) this.skip();
           const msg = got![0]!;
           assert.equal(msg.topic, code);
           assert.equal(kisOf(msg).trId, trId);

@@ -31,6 +31,8 @@ const contractSets: Readonly<Record<string, { readonly types: readonly string[];
   'kis-quote': { types: ['kis-quote'], config: false },
   'kis-tick': { types: ['kis-tick'], config: false },
   'kis-bars': { types: ['kis-bars'], config: false },
+  'kis-realtime': { types: ['kis-realtime'], config: false },
+  'kis-dashboard': { types: ['ui-kis-orderbook', 'ui-kis-candles'], config: false },
 };
 
 function urlOf(field: PackageJson['repository'] | PackageJson['bugs']): string | undefined {
@@ -110,7 +112,7 @@ describe('packaging: package.json (scorecard P01–P07, D01)', () => {
 
 describe('packaging: node sets load from dist', () => {
   const pkg = readPackageJson();
-  it('declares exactly the contract node sets (kis-config, kis-quote, kis-tick) under dist/nodes', () => {
+  it('declares exactly the contract node sets (every set in package.json node-red.nodes) under dist/nodes', () => {
     assert.deepEqual(Object.keys(pkg['node-red']?.nodes ?? {}).sort(), [...contractNodeSets].sort());
     assert.deepEqual(Object.keys(contractSets).sort(), [...contractNodeSets].sort());
     for (const [name, rel] of Object.entries(pkg['node-red']?.nodes ?? {})) {

@@ -33,8 +33,9 @@ const run = promisify(execFile);
 /** The node modules a plain Node-RED loads besides this package (its own core sets). */
 const CORE_MODULE = 'node-red';
 
-async function startPlain(installs: UserInstalls, userDir: string, lang: 'en-US' | 'ko'): Promise<NodeRedProcess> {
+async function startPlain(installs: UserInstalls, userDir: string, lang: 'en-US' | 'ko', flows: readonly FlowNode[] = []): Promise<NodeRedProcess> {
   return startNodeRed({
+    flows,
     redJs: installs.redJs,
     userDir,
     loadRepo: false,
@@ -95,7 +96,6 @@ describe(`packaging: a user's own install (npm pack, npm install, git URL) on no
       let tracked: TrackedPage | undefined;
 
       before(async () => {
-        fs.writeFileSync(path.join(ready().tarballUserDir, 'flows.json'), '[]');
         red = await startPlain(ready(), ready().tarballUserDir, lang);
         browser = await launchBrowser();
         tracked = await openPage(browser, { locale: lang === 'ko' ? 'ko-KR' : 'en-US', baseURL: red.url });
@@ -113,9 +113,16 @@ describe(`packaging: a user's own install (npm pack, npm install, git URL) on no
         await red?.stop();
       });
 
-      it('loads only this package, every node set without error', async () => {
+      it('loads only this package, every node set without error; its examples are under Import › Examples › the package name', async () => {
         if (red === undefined) throw new Error('no runtime');
         await assertOnlyThisPackage(red);
+        // The editor's Import › Examples tree is the runtime's "examples" library: one folder per module name.
+        const modules = (await (await red.request('/library/examples/flows/')).json()) as unknown[];
+        assert.ok(modules.some((m) => (typeof m === 'object' && m !== null ? JSON.stringify(m) : String(m)).includes(packageName)), `examples library: ${JSON.stringify(modules)}`);
+        const listing = JSON.stringify(await (await red.request(`/library/examples/flows/${packageName}`)).json());
+        for (const file of fs.readdirSync(path.join(ready().installedPackage, 'examples')).filter((f) => f.endsWith('.json'))) {
+          assert.ok(listing.includes(file.replace(/\.json$/, '')), `example ${file} is not listed under ${packageName}: ${listing}`);
+        }
       });
 
       it('drag kis-tick, add a kis-config keeping its defaults, type two codes, deploy: no warning, data in the debug sidebar', async () => {
@@ -185,8 +192,7 @@ describe(`packaging: a user's own install (npm pack, npm install, git URL) on no
       { id: 'tick', type: 'kis-tick', z: 'tab', server: 'cfg', codes: '005930, 000660', exchange: 'UN', output: 'each', conflateMs: 500, payload: 'full', x: 150, y: 60, wires: [['dbg']] },
       { id: 'dbg', type: 'debug', z: 'tab', active: true, tosidebar: true, console: false, complete: 'false', x: 400, y: 60, wires: [] },
     ];
-    fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows));
-    const red = await startPlain(ready(), userDir, 'en-US');
+    const red = await startPlain(ready(), userDir, 'en-US', flows);
     try {
       await assertOnlyThisPackage(red);
       const comms = await listenComms(red.url);

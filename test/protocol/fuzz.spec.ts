@@ -22,6 +22,8 @@ const NOWS = [Date.UTC(2026, 6, 24, 3, 0, 0), Date.parse('2026-07-25T00:00:01+09
 const JUNK = ['|', '^', '^^', '-', '.', '0', '9', ' ', '\u0000', '\uFFFD', '\uD800', '한', '{', '1|', '|001|', '\n', 'e', '+'];
 
 type Mutation = (rng: Prng, s: string) => string;
+/** The TRs whose layouts the reference parser takes from the doc fixture. */
+const FIXTURE_TRS: readonly TrId[] = TR_IDS.filter((id) => Object.prototype.hasOwnProperty.call(loadDocFixture().trs, id));
 
 function at(rng: Prng, s: string): number {
   return rng.int(0, s.length);
@@ -45,7 +47,7 @@ const MUTATIONS: Readonly<Record<string, Mutation>> = {
   extraCaret: (rng, s) => { const i = at(rng, s); return s.slice(0, i) + '^' + s.slice(i); },
   dropCaret: (rng, s) => { const c = caretPositions(s); if (c.length === 0) return s; const i = rng.pick(c); return s.slice(0, i) + s.slice(i + 1); },
   wrongCount: (rng, s) => replaceHeader(s, 2, rng.pick(['000', '001', '002', '003', '005', '010', '0a1', '', '1234567', '999999', ' 01', '-01'])),
-  wrongTr: (rng, s) => replaceHeader(s, 1, rng.pick([...TR_IDS, 'H0STANC0', 'H0XXCNT0', '', 'PINGPONG', 'h0stcnt0'])),
+  wrongTr: (rng, s) => replaceHeader(s, 1, rng.pick([...FIXTURE_TRS, 'H0XXANC0', 'H0XXCNT0', '', 'PINGPONG', 'h0stcnt0'])),
   flag: (rng, s) => rng.pick(['0', '1', '2', 'x', '']) + s.slice(1),
   junk: (rng, s) => { const i = at(rng, s); return s.slice(0, i) + rng.pick(JUNK) + s.slice(i); },
   overwrite: (rng, s) => { const i = at(rng, s); const n = rng.int(1, 6); return s.slice(0, i) + rng.pick(JUNK).repeat(n) + s.slice(i + n); },
@@ -58,7 +60,7 @@ const NAMES = Object.keys(MUTATIONS);
 
 /** A valid frame, possibly with every record extended by the same number of extra fields. */
 function baseFrame(rng: Prng): { text: string; trId: TrId } {
-  const trId = rng.pick(TR_IDS);
+  const trId = rng.pick(FIXTURE_TRS);
   const count = rng.pick([1, 1, 1, 2, 3, 5]);
   const encrypt = TR_TABLES[trId].encrypted && rng.chance(0.8);
   const text = generateFrame(rng, trId, count, { edgeRate: rng.pick([0, 0.02, 0.1]), date: rng.pick(['20260724', '20260725', '']) }, encrypt ? KEY : undefined);
@@ -84,6 +86,8 @@ function check(text: string, now: number, got: ParsedFrame, want: RefResult): vo
   assert.equal(got.encrypted, want.encrypted, where);
   assert.equal(got.fieldsPerRecord, want.fieldsPerRecord, where);
   assert.equal(got.records.length, want.records.length, where);
+  assert.equal(got.errors?.length ?? 0, want.badRecords, `${where}: bad records reported`);
+  assert.equal(got.variant !== null, want.knownLayout, `${where}: known layout`);
   got.records.forEach((rec, i) => {
     assert.equal(Object.keys(rec).length, got.fieldsPerRecord + 2, `${where}: record ${i} has the wrong number of fields`);
     assert.deepStrictEqual(rec, want.records[i], `${where}: record ${i}`);
@@ -115,11 +119,11 @@ describe('protocol: parseFrame against thousands of mutated frames', function ()
         assert.fail(`parseFrame threw ${String(e)} for ${JSON.stringify(text.slice(0, 200))}`);
       }
       check(text, now, got, referenceParse(text, now, doc.trs, KEYS));
-      const label = got.type === 'error' ? got.code : got.type === 'data' && got.fieldsPerRecord > got.table.fields.length ? 'data+extra' : got.type;
+      const label = got.type === 'error' ? got.code : got.type !== 'data' ? got.type : got.variant === null ? 'data+extra' : got.variant !== got.table.variants[0] ? 'data+variant' : got.errors !== undefined ? 'data+bad' : 'data';
       outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
     }
     // The generator must actually reach every outcome, or the property proves little.
-    for (const label of ['data', 'data+extra', 'truncated', 'not-a-frame', 'unknown-tr', 'bad-count', 'field-count', 'bad-value', 'no-key', 'decrypt-failed']) {
+    for (const label of ['data', 'data+extra', 'data+variant', 'data+bad', 'truncated', 'not-a-frame', 'unknown-tr', 'bad-count', 'field-count', 'bad-value', 'no-key', 'decrypt-failed']) {
       assert.ok((outcomes.get(label) ?? 0) >= 10, `only ${outcomes.get(label) ?? 0} frames ended as ${label}: ${JSON.stringify([...outcomes])}`);
     }
     for (const name of NAMES) assert.ok((used.get(name) ?? 0) >= 100, `mutation ${name} ran ${used.get(name) ?? 0} times`);

@@ -211,37 +211,77 @@ describe('protocol: parseFrame', () => {
   });
 
   describe('forward compatibility: KIS appends fields', () => {
-    it('keeps extra trailing values of a single record as FIELD_<i>', () => {
+    it('keeps values beyond the longest known layout of a single record as FIELD_<i>', () => {
+      // 49 values: no known 체결 layout; read with the 47-field one (MARKET_CLS_CODE), 2 extras.
       const frame = data(parseFrame(`${REAL_TICK_2}^X^^-5`, { now: NOW }));
       assert.equal(frame.fieldsPerRecord, 49);
+      assert.equal(frame.variant, null, 'an unknown layout is not passed off as a known one');
       const rec = frame.records[0] as KisRecord;
-      assert.deepEqual([rec.FIELD_46, rec.FIELD_47, rec.FIELD_48], ['X', '', '-5']);
+      assert.deepEqual([rec.MARKET_CLS_CODE, rec.FIELD_47, rec.FIELD_48], ['X', '', '-5']);
+      assert.equal(rec.FIELD_46, undefined);
       assert.equal(rec.VI_STND_PRC, 266000);
       assert.equal(rec.timestamp, '2026-07-24T11:52:14+09:00');
     });
 
-    it('splits a multi-record frame with appended fields at the new stride', () => {
+    it('reads a multi-record frame of the 2026-09 체결 layout (47 fields) with its exact names', () => {
       const rng = new Prng(13);
-      const records = [0, 1, 2].map((i) => [...recordValues(rng, 'H0STCNT0'), `extra${i}`]);
+      const records = [0, 1, 2].map((i) => [...recordValues(rng, 'H0STCNT0'), String(i + 1)]);
       const frame = data(parseFrame(frameText('H0STCNT0', records), { now: NOW }));
       assert.equal(frame.fieldsPerRecord, 47);
+      assert.equal(frame.variant?.id, '2026-09-47');
       frame.records.forEach((rec, i) => {
         assert.equal(rec.MKSC_SHRN_ISCD, records[i]?.[0]);
         assert.equal(rec.STCK_PRPR, Number(records[i]?.[2]));
-        assert.equal(rec.FIELD_46, `extra${i}`);
+        assert.equal(rec.MARKET_CLS_CODE, String(i + 1));
+        assert.equal(rec.FIELD_46, undefined);
       });
     });
 
-    it('reports a new layout once per TR through FrameParser.onLayoutChange', () => {
+    it('reports an unknown layout once per TR and count through FrameParser.onLayoutChange, a known variant once through onVariant', () => {
       const parser = new FrameParser();
       const seen: [string, number, number][] = [];
+      const variants: string[] = [];
       parser.onLayoutChange = (trId, known, got) => seen.push([trId, known, got]);
+      parser.onVariant = (trId, variant) => variants.push(`${trId} ${variant.id}`);
       parser.parse(REAL_TICK_2, NOW);
       parser.parse(`${REAL_TICK_2}^X`, NOW);
       parser.parse(`${REAL_TICK_2}^Y`, NOW);
       parser.parse(`${REAL_QUOTE}^Z`, NOW);
       parser.parse(`${REAL_TICK_2}^X^Y`, NOW);
-      assert.deepEqual(seen, [['H0STCNT0', 46, 47], ['H0STASP0', 59, 60], ['H0STCNT0', 46, 48]]);
+      parser.parse(`${REAL_TICK_2}^X^Z`, NOW);
+      assert.deepEqual(seen, [['H0STASP0', 59, 60], ['H0STCNT0', 47, 48]]);
+      assert.deepEqual(variants, ['H0STCNT0 2026-09-47']);
+    });
+  });
+
+  describe('line ends and bad records (robustness)', () => {
+    it('parses the last field of a frame that ends in CRLF or LF', () => {
+      for (const end of ['\r\n', '\n', '\r', '\r\n\r\n']) {
+        const frame = data(parseFrame(REAL_TICK_2 + end, { now: NOW }));
+        assert.equal(frame.fieldsPerRecord, 46, JSON.stringify(end));
+        assert.equal(frame.records[0]?.VI_STND_PRC, 266000, JSON.stringify(end));
+      }
+      const quote = data(parseFrame(`${REAL_QUOTE}\r\n`, { now: NOW }));
+      assert.equal(quote.records[0]?.STCK_DEAL_CLS_CODE, '0');
+    });
+
+    it('keeps the good records of a multi-record frame and reports the bad one alongside', () => {
+      const good = tickWith({}).slice(15);
+      const bad = tickWith({ CNTG_VOL: '12a' }).slice(15);
+      const frame = data(parseFrame(`0|H0STCNT0|003|${good}^${bad}^${good}`, { now: NOW }));
+      assert.equal(frame.records.length, 2);
+      assert.equal(frame.errors?.length, 1);
+      const err = frame.errors?.[0];
+      assert.equal(err?.code, 'bad-value');
+      assert.equal(err?.record, 2);
+      assert.equal(err?.field, 12);
+      assert.equal(err?.fieldName, 'CNTG_VOL');
+      assert.match(err?.message ?? '', /record 2 field 12 \(CNTG_VOL\)/);
+      assert.equal(data(parseFrame(`0|H0STCNT0|002|${good}^${good}`, { now: NOW })).errors, undefined);
+      // No good record at all: the frame is the error, as before.
+      const all = error(parseFrame(`0|H0STCNT0|002|${bad}^${bad}`, { now: NOW }));
+      assert.equal(all.code, 'bad-value');
+      assert.equal(all.record, 1);
     });
   });
 
@@ -292,7 +332,7 @@ describe('protocol: parseFrame', () => {
       ['0|H0STCNT0|001', 'truncated', 'fewer than 4'],
       ['0', 'truncated', 'fewer than 4'],
       ['0|H0XXCNT0|001|a', 'unknown-tr', 'H0XXCNT0'],
-      ['0|H0STANC0|001|a', 'unknown-tr', 'H0STANC0'],
+      ['0|H0XXANC0|001|a', 'unknown-tr', 'H0XXANC0'],
       ['0|H0STCNT0|000|a', 'bad-count', '"000"'],
       ['0|H0STCNT0|0a1|a', 'bad-count', '"0a1"'],
       ['0|H0STCNT0||a', 'bad-count', 'record count'],

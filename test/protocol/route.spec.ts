@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { EXCHANGES } from '../../lib/protocol/exchange';
-import { isValidIndexCode, KNOWN_INDICES, knownIndex } from '../../lib/protocol/index-codes';
+import { indexCodeInfo, INDEX_CODES, isValidIndexCode } from '../../lib/protocol/index-codes';
 import { phaseOfMarketOp } from '../../lib/protocol/market-op';
 import { dataKinds, exchangesOf, isDataKind, isValidKey, knownNxtTradable, routeIn, routeTr, routesOf, type KindRoutes } from '../../lib/protocol/route';
 import { KNOWN_STOCKS } from '../../lib/protocol/stock-codes';
@@ -76,10 +76,10 @@ describe('protocol: routing of market-data TRs', () => {
     assert.equal(isValidKey('tick', '0001'), false);
     for (const c of ['0001', '1001', '2001']) assert.equal(isValidIndexCode(c), true);
     for (const c of ['001', '00001', 'A001', '00 1', '']) assert.equal(isValidIndexCode(c), false);
-    assert.equal(knownIndex('0001')?.nameEn, 'KOSPI');
-    assert.equal(knownIndex('1001')?.nameEn, 'KOSDAQ');
-    assert.equal(knownIndex('2001')?.nameEn, 'KOSPI 200');
-    assert.equal(new Set(KNOWN_INDICES.map((x) => x.code)).size, KNOWN_INDICES.length);
+    assert.match(indexCodeInfo('0001')?.en ?? '', /^KOSPI/);
+    assert.match(indexCodeInfo('1001')?.en ?? '', /^KOSDAQ/);
+    assert.equal(indexCodeInfo('2001')?.en, 'KOSPI 200');
+    assert.equal(new Set(INDEX_CODES.map((x) => x.code)).size, INDEX_CODES.length);
   });
 
   it('장운영정보: market-wide MKOP_CLS_CODE values give a phase, others none', () => {

@@ -345,7 +345,7 @@ describe('session/against a hostile KIS', function () {
       assert.ok(rec.states.slice(before).some((x) => x.state === 'reconnecting' && x.code === 'OPSP0011'));
       before = rec.states.length;
       // Both keys in a reason longer than the shown length: cut first, redact second would leak a piece.
-      kis.closeAll(4000, `${'.'.repeat(30)} ${kis.appKey} ${firstKey}`);
+      kis.closeAll(4000, `${'.'.repeat(28)} ${kis.appKey} ${firstKey}`);
       const st = await waitState(rec, 'reconnecting', 3000, before);
       assert.ok(st.state === 'reconnecting' && st.reason.includes('***'), st.state === 'reconnecting' ? st.reason : '');
       // An ack whose msg_cd and msg1 echo secrets.

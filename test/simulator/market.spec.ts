@@ -6,6 +6,7 @@ import type { KisRecord } from '../../lib/protocol/record-parser';
 import { KNOWN_STOCKS } from '../../lib/protocol/stock-codes';
 import { TR_TABLES, type TrId } from '../../lib/protocol/tr-tables';
 import { marketClock, MarketModel, stockProfile } from '../../lib/simulator/market';
+import { UNIVERSE } from '../../lib/simulator/universe';
 import { isOnTickGrid, krxTickSize, snapDown, tickDown, tickUp } from '../../lib/simulator/tick-size';
 import { Prng } from '../fixtures/prng';
 
@@ -180,11 +181,21 @@ describe('simulator market model', () => {
     assert.notDeepEqual(run(3), run(4));
   });
 
-  it('gives no NXT data for a code not traded on NXT, and none when the venue is closed', () => {
+  it('gives no NXT or 통합 data for a code NXT does not trade (KRX streams it), and none when the venue is closed', () => {
     const m = new MarketModel(1);
-    const nonNxt = KNOWN_STOCKS.find((s) => !s.nxt)!;
-    assert.equal(m.record(TR_TABLES.H0NXCNT0, nonNxt.code, marketClock(FRIDAY_10H, 'always')), null);
-    assert.notEqual(m.record(TR_TABLES.H0UNCNT0, nonNxt.code, marketClock(FRIDAY_10H, 'always')), null);
+    const now = marketClock(FRIDAY_10H, 'always');
+    const nonNxt = UNIVERSE.filter((s) => !s.nxtTradable);
+    assert.ok(nonNxt.length >= 20);
+    for (const s of nonNxt) {
+      for (let i = 0; i < 20; i++) {
+        for (const trId of ['H0NXCNT0', 'H0UNCNT0', 'H0NXASP0', 'H0UNASP0'] as const) assert.equal(m.record(TR_TABLES[trId], s.code, now), null, `${trId} ${s.code}`);
+      }
+      assert.notEqual(m.record(TR_TABLES.H0STCNT0, s.code, now), null, `H0STCNT0 ${s.code}`);
+      assert.notEqual(m.record(TR_TABLES.H0STASP0, s.code, now), null, `H0STASP0 ${s.code}`);
+    }
+    const tradable = UNIVERSE.find((s) => s.nxtTradable && s.market === 'KOSDAQ')!;
+    assert.notEqual(m.record(TR_TABLES.H0UNCNT0, tradable.code, now), null);
+    assert.notEqual(m.record(TR_TABLES.H0UNASP0, tradable.code, now), null);
     // 18:00 KST: KRX closed, NXT after-market open.
     const evening = marketClock(FRIDAY_10H + 8 * 3_600_000, 'kst');
     assert.equal(m.record(TR_TABLES.H0STCNT0, '005930', evening), null);

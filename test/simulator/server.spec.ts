@@ -207,7 +207,8 @@ describe('simulator on the wire (conformance)', function () {
       const c = await client();
       const ack = control(await c.request(approval, 'H0STCNI0', 'myhts'));
       assert.equal(ack.encrypt, true);
-      const frame = c.next((t) => t.startsWith('1|H0STCNI0|001|'));
+      // emitNotice places an order that fills at once: its accepted notice, then its fill(s).
+      const frame = c.next((t, f) => t.startsWith('1|H0STCNI0|001|') && f.type === 'data' && f.records[0]!['CNTG_YN'] === '2');
       assert.equal(sim.emitNotice('someone-else'), 0);
       assert.equal(sim.emitNotice('myhts'), 1);
       const f = await frame;
@@ -232,6 +233,21 @@ describe('simulator on the wire (conformance)', function () {
       now = Date.UTC(2026, 6, 24, 1, 0, 0); // Friday 10:00 KST
       const f = (await c.next((t) => t.startsWith('0|'))) as DataFrame;
       assert.equal(f.records[0]!['BSOP_DATE'], '20260724');
+    });
+
+    it('acks 통합 for a stock NXT does not trade but never sends it, while KRX streams it', async () => {
+      await start({ rate: 300 });
+      const approval = await approvalKey(sim);
+      const c = await client();
+      for (const trId of ['H0UNCNT0', 'H0UNASP0', 'H0NXCNT0', 'H0STCNT0'] as const) {
+        assert.equal(control(await c.request(approval, trId, '263750')).msgCd, 'OPSP0000', trId);
+      }
+      await c.next((t) => t.startsWith('0|H0STCNT0|'));
+      await sleep(300);
+      const sent = sim.stats().recordsSent;
+      assert.ok((sent['H0STCNT0|263750'] ?? 0) > 20, JSON.stringify(sent));
+      for (const k of ['H0UNCNT0|263750', 'H0UNASP0|263750', 'H0NXCNT0|263750']) assert.equal(sent[k] ?? 0, 0, k);
+      assert.ok(!c.texts.some((t) => /^0\|H0(UN|NX)/.test(t)));
     });
 
     it('changes the rate while running', async () => {

@@ -48,6 +48,8 @@ export interface HostileKisOptions {
   readonly pingIntervalMs?: number;
   /** Send PINGPONG as a binary frame. */
   readonly binaryPing?: boolean;
+  /** The app key and secret it accepts (default: random ones). */
+  readonly credentials?: { readonly appKey: string; readonly appSecret: string };
 }
 
 export interface HostileKis {
@@ -115,8 +117,8 @@ interface Conn {
 }
 
 export async function startHostileKis(options: HostileKisOptions = {}): Promise<HostileKis> {
-  const appKey = `PShostile${randomUUID().replace(/-/g, '').slice(0, 27)}`;
-  const appSecret = `hostile-secret/${randomUUID()}`.padEnd(180, 'y');
+  const appKey = options.credentials?.appKey ?? `PShostile${randomUUID().replace(/-/g, '').slice(0, 27)}`;
+  const appSecret = options.credentials?.appSecret ?? `hostile-secret/${randomUUID()}`.padEnd(180, 'y');
   const conns = new Set<Conn>();
   const hanging: ServerResponse[] = [];
   const pendingUpgrades = new Set<Socket>();

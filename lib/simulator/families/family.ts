@@ -10,10 +10,9 @@ import type { MarketModel } from '../market';
 /**
  * How the server paces a feed:
  * - `rate`: the per-code records-per-second setting (market data);
- * - `interval`: one record per `noticeIntervalMs` (체결통보);
- * - `event`: asked every scheduler tick, sends whatever the feed has (장운영정보 events).
+ * - `interval`: one record per `noticeIntervalMs` (체결통보).
  */
-export type Pace = 'rate' | 'interval' | 'event';
+export type Pace = 'rate' | 'interval';
 
 /** The records of one subscription (one TR and key on one socket). */
 export interface Feed {

@@ -3,15 +3,31 @@
  * is not served (OPSP8991). Adding a family is one line here.
  */
 import type { TrKind, TrTable } from '../../protocol/tr-tables';
+import { expectedFamily } from './expected';
 import type { TrFamily } from './family';
-import { noticeFamily } from './notice';
+import { indexExpectedFamily, indexProgramFamily, indexTickFamily } from './index-feeds';
+import { marketStatusFamily } from './market-status';
+import { memberFamily } from './member';
+import { overtimeExpectedFamily, overtimeQuoteFamily, overtimeTickFamily } from './overtime';
+import { programFamily } from './program';
+import { orderNoticeFamily } from '../orders';
 import { quoteFamily } from './quote';
 import { tickFamily } from './tick';
 
-export const FAMILIES: Readonly<Partial<Record<TrKind, TrFamily>>> = {
+export const FAMILIES: Readonly<Partial<Record<TrKind | string, TrFamily>>> = {
   tick: tickFamily,
   quote: quoteFamily,
-  notice: noticeFamily,
+  notice: orderNoticeFamily,
+  expected: expectedFamily,
+  'market-status': marketStatusFamily,
+  member: memberFamily,
+  program: programFamily,
+  'overtime-tick': overtimeTickFamily,
+  'overtime-quote': overtimeQuoteFamily,
+  'overtime-expected': overtimeExpectedFamily,
+  'index-tick': indexTickFamily,
+  'index-expected': indexExpectedFamily,
+  'index-program': indexProgramFamily,
 };
 
 export function familyOf(table: TrTable): TrFamily | undefined {

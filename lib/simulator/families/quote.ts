@@ -6,7 +6,8 @@ import { isValidStockCode } from '../../protocol/stock-codes';
 import type { TrTable } from '../../protocol/tr-tables';
 import type { MarketModel } from '../market';
 import { BOOK_LEVELS, sum } from '../price-process';
-import { compileKindBuilders, type FieldSource } from '../record-builder';
+import { compileKindBuilders, signCode, type FieldSource } from '../record-builder';
+import { CALL_HOUR_CLS, pct } from './tick';
 import type { Feed, TrFamily } from './family';
 
 /** What a quote (호가) record is built from. */
@@ -23,6 +24,12 @@ export interface QuoteContext {
   dBid: number;
   acmlVol: number;
   prevClose: number;
+  /** HOUR_CLS_CODE: 0 장중, B/A/C during the opening, closing or VI call. */
+  hourCls: string;
+  marketCls: string;
+  /** The expected match during a call (0 / 0 in continuous trading). */
+  antcPrice: number;
+  antcQty: number;
 }
 
 function levelSources(): Record<string, FieldSource<QuoteContext>> {
@@ -39,19 +46,26 @@ function levelSources(): Record<string, FieldSource<QuoteContext>> {
 export const QUOTE_SOURCES: Readonly<Record<string, FieldSource<QuoteContext>>> = {
   MKSC_SHRN_ISCD: (c) => c.code,
   BSOP_HOUR: (c) => c.time,
-  HOUR_CLS_CODE: () => '0',
+  HOUR_CLS_CODE: (c) => c.hourCls,
   ...levelSources(),
   TOTAL_ASKP_RSQN: (c) => c.totalAsk,
   TOTAL_BIDP_RSQN: (c) => c.totalBid,
   OVTM_TOTAL_ASKP_RSQN: () => 0,
   OVTM_TOTAL_BIDP_RSQN: () => 0,
-  // During the continuous session the expected-price fields read as observed on real frames.
-  ANTC_CNPR: () => 0,
-  ANTC_CNQN: () => 0,
-  ANTC_VOL: (c) => c.acmlVol,
-  ANTC_CNTG_VRSS: (c) => -c.prevClose,
-  ANTC_CNTG_VRSS_SIGN: () => '5',
-  ANTC_CNTG_PRDY_CTRT: () => '-100.00',
+  // During a call the expected match; in continuous trading the values observed on real frames
+  // (price 0, so the change reads −previous close and −100.00 %).
+  ANTC_CNPR: (c) => c.antcPrice,
+  ANTC_CNQN: (c) => c.antcQty,
+  ANTC_VOL: (c) => (c.antcPrice > 0 ? c.antcQty : c.acmlVol),
+  ANTC_CNTG_VRSS: (c) => c.antcPrice - c.prevClose,
+  ANTC_CNTG_VRSS_SIGN: (c) => signCode(c.antcPrice - c.prevClose),
+  ANTC_CNTG_PRDY_CTRT: (c) => pct(c.antcPrice - c.prevClose, c.prevClose),
+  // 2026-09 layouts: MID_PRC/MIDP_* (KRX 중간가), ANTC_EXCH_CLS_CODE (통합: which venue's expected price), MARKET_CLS_CODE.
+  MID_PRC: () => 0,
+  MIDP_TOTAL_RSQN: () => 0,
+  MIDP_CLS_CODE: () => '0',
+  ANTC_EXCH_CLS_CODE: (c) => (c.antcPrice > 0 ? '1' : ''),
+  MARKET_CLS_CODE: (c) => c.marketCls,
   ACML_VOL: (c) => c.acmlVol,
   TOTAL_ASKP_RSQN_ICDC: (c) => c.dAsk,
   TOTAL_BIDP_RSQN_ICDC: (c) => c.dBid,
@@ -71,7 +85,7 @@ const BUILDERS = compileKindBuilders<QuoteContext>('quote', QUOTE_SOURCES);
 
 const ctx: QuoteContext = {
   code: '', time: '', askP: [], bidP: [], askQ: new Array<number>(BOOK_LEVELS).fill(0), bidQ: new Array<number>(BOOK_LEVELS).fill(0),
-  totalAsk: 0, totalBid: 0, dAsk: 0, dBid: 0, acmlVol: 0, prevClose: 0,
+  totalAsk: 0, totalBid: 0, dAsk: 0, dBid: 0, acmlVol: 0, prevClose: 0, hourCls: '0', antcPrice: 0, antcQty: 0, marketCls: '2',
 };
 
 export const quoteFamily: TrFamily = {
@@ -84,6 +98,7 @@ export const quoteFamily: TrFamily = {
     return {
       pace: 'rate',
       next(clock) {
+        if (!m.servesVenue(venue)) return null;
         if (!m.quotes(venue, clock)) return null;
         m.churnBook(venue);
         const q = m.depthOf(venue, clock);
@@ -104,6 +119,12 @@ export const quoteFamily: TrFamily = {
         st.lastTotalBid = ctx.totalBid;
         ctx.acmlVol = st.acmlVol;
         ctx.prevClose = m.profile.prevClose;
+        ctx.marketCls = clock.marketCls[venue];
+        const e = venue === 'NXT' ? null : m.expected(clock.epochMs);
+        const call = e !== null && e.auction.cause !== 'overtime' ? e : null;
+        ctx.hourCls = call === null ? '0' : CALL_HOUR_CLS[call.auction.cause];
+        ctx.antcPrice = call === null ? 0 : call.price;
+        ctx.antcQty = call === null ? 0 : call.qty;
         return build(ctx);
       },
     };

@@ -4,6 +4,7 @@
  */
 import { isValidStockCode } from '../../protocol/stock-codes';
 import type { TrTable, Venue } from '../../protocol/tr-tables';
+import type { AuctionCause } from '../auction';
 import type { MarketClock } from '../clock';
 import type { MarketModel } from '../market';
 import { DayStats, newTradeSnapshot, stockProfile, type CodeMarket, type StockProfile, type TradeSnapshot } from '../price-process';
@@ -21,6 +22,10 @@ export interface TickContext {
   upper: number;
   lower: number;
   mkop: string;
+  marketCls: string;
+  /** HOUR_CLS_CODE: 0 장중; the match of a call keeps its call's code. */
+  hourCls: string;
+  staticRef: number;
   prdySmnsVol: number;
 }
 
@@ -74,33 +79,46 @@ export const TICK_SOURCES: Readonly<Record<string, FieldSource<TickContext>>> = 
   VOL_TNRT: (c) => pct(c.st.acmlVol, c.profile.listedShares),
   PRDY_SMNS_HOUR_ACML_VOL: (c) => c.prdySmnsVol,
   PRDY_SMNS_HOUR_ACML_VOL_RATE: (c) => pct(c.st.acmlVol, c.prdySmnsVol),
-  HOUR_CLS_CODE: () => '0',
+  HOUR_CLS_CODE: (c) => c.hourCls,
   MRKT_TRTM_CLS_CODE: () => '',
-  // 정적 VI 기준가: the previous close stands in for the last single-price auction price (our choice).
-  VI_STND_PRC: (c) => c.profile.prevClose,
+  // 정적VI발동기준가: 기준가, then the price of the latest single-price match (docs/protocol/market-calendar.md).
+  VI_STND_PRC: (c) => c.staticRef,
+  MARKET_CLS_CODE: (c) => c.marketCls,
 };
 
 const BUILDERS = compileKindBuilders<TickContext>('tick', TICK_SOURCES);
 
 const ctx: TickContext = {
   code: '', time: '', date: '', trade: newTradeSnapshot(), st: new DayStats(), profile: stockProfile('000000', 1),
-  upper: 0, lower: 0, mkop: '20', prdySmnsVol: 1,
+  upper: 0, lower: 0, mkop: '20', marketCls: '2', hourCls: '0', staticRef: 0, prdySmnsVol: 1,
 };
+
+/** HOUR_CLS_CODE of records published during a call: A 장후 (closing), B 장전 (opening), C VI, D 시간외 단일가 (docs/protocol/realtime-trs.md). */
+export const CALL_HOUR_CLS: Readonly<Record<AuctionCause, string>> = { open: 'B', close: 'A', vi: 'C', overtime: 'D' };
+
+/** Fill the shared context around `ctx.trade` for a record of `m` on `venue` at `time`. */
+export function fillTick(c: TickContext, m: CodeMarket, venue: Venue, clock: MarketClock, time: string, hourCls: string): void {
+  c.code = m.profile.code;
+  c.time = time;
+  c.date = clock.date;
+  c.st = m.stats[venue];
+  c.profile = m.profile;
+  c.upper = m.upper;
+  c.lower = m.lower;
+  c.mkop = clock.mkop[venue];
+  c.marketCls = clock.marketCls[venue];
+  c.hourCls = hourCls;
+  c.staticRef = m.staticRef;
+  c.prdySmnsVol = Math.max(1, Math.round(m.profile.prevDayVolume * clock.dayFraction));
+}
 
 /** Generate one trade of `m` on `venue` into the shared context; false when the venue does not trade it now. */
 function tradeInto(m: CodeMarket, venue: Venue, clock: MarketClock): boolean {
   if (!m.trade(venue, clock, ctx.trade)) return false;
-  ctx.code = m.profile.code;
-  ctx.time = clock.time;
-  ctx.date = clock.date;
-  ctx.st = m.stats[venue];
-  ctx.profile = m.profile;
-  ctx.upper = m.upper;
-  ctx.lower = m.lower;
-  ctx.mkop = clock.mkop[venue];
-  ctx.prdySmnsVol = Math.max(1, Math.round(m.profile.prevDayVolume * clock.dayFraction));
+  fillTick(ctx, m, venue, clock, clock.time, '0');
   return true;
 }
+
 
 export const tickFamily: TrFamily = {
   validKey: isValidStockCode,
@@ -109,6 +127,22 @@ export const tickFamily: TrFamily = {
     const venue = table.venue;
     if (build === undefined || venue === null) throw new Error(`simulator: ${table.trId} is not a 체결 TR`);
     const m = model.market(key);
-    return { pace: 'rate', next: (clock) => (tradeInto(m, venue, clock) ? build(ctx) : null) };
+    // The match of a call (open, close, VI) is shown once by every KRX and 통합 stream.
+    let seen = m.lastPrint?.seq ?? 0;
+    return {
+      pace: 'rate',
+      next(clock) {
+        if (!m.servesVenue(venue)) return null;
+        m.advance(clock);
+        const p = m.lastPrint;
+        if (p !== null && p.seq > seen && venue !== 'NXT') {
+          seen = p.seq;
+          Object.assign(ctx.trade, p.trade);
+          fillTick(ctx, m, venue, clock, p.time, '0');
+          return build(ctx);
+        }
+        return tradeInto(m, venue, clock) ? build(ctx) : null;
+      },
+    };
   },
 };

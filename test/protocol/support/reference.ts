@@ -11,9 +11,38 @@ import type { DocField } from './doc-extract';
 export type RefResult =
   | { readonly type: 'json' }
   | { readonly type: 'error'; readonly code: string }
-  | { readonly type: 'data'; readonly trId: string; readonly encrypted: boolean; readonly fieldsPerRecord: number; readonly records: Record<string, FieldValue>[] };
+  | {
+    readonly type: 'data'; readonly trId: string; readonly encrypted: boolean; readonly fieldsPerRecord: number; readonly records: Record<string, FieldValue>[];
+    /** Records left out for a bad value; the frame is an error only when no record is good. */
+    readonly badRecords: number;
+    /** The field count is one of the doc's layouts (else the extras are FIELD_<i>). */
+    readonly knownLayout: boolean;
+  };
 
 const NUMERIC = new Set(['int', 'sint', 'dec', 'sdec', 'num']);
+
+const MARKET_CLS: DocField = { name: 'MARKET_CLS_CODE', type: 'enum', ko: '장 구분 코드' };
+/**
+ * The newer layouts of doc §12.9, written out here from the doc's words (fields appended at the
+ * end), independently of lib/protocol: per TR, the doc layout → the longer layouts built from it.
+ */
+const LATER_LAYOUTS: Readonly<Record<string, (base: readonly DocField[]) => DocField[][]>> = {
+  H0STCNT0: (b) => [[...b, MARKET_CLS]],
+  H0NXCNT0: (b) => [[...b, MARKET_CLS]],
+  H0UNCNT0: (b) => [[...b, MARKET_CLS]],
+  H0STASP0: (b) => {
+    const mid = [...b, { name: 'MID_PRC', type: 'num', ko: '' }, { name: 'MIDP_TOTAL_RSQN', type: 'int', ko: '' }, { name: 'MIDP_CLS_CODE', type: 'enum', ko: '' }];
+    return [mid, [...mid, MARKET_CLS]];
+  },
+  H0NXASP0: (b) => [[...b.slice(0, 59), ...b.slice(62)]],
+  H0UNASP0: (b) => [[...b, { name: 'ANTC_EXCH_CLS_CODE', type: 'enum', ko: '' }]],
+};
+
+/** Every layout the reference accepts for a TR, by field count. */
+function layoutsOf(trId: string, base: readonly DocField[]): Map<number, readonly DocField[]> {
+  const all = [base, ...(LATER_LAYOUTS[trId]?.(base) ?? [])];
+  return new Map(all.map((l) => [l.length, l]));
+}
 /** Date and time fields per TR kind (doc §5.1–5.3; 호가 and 체결통보 carry no date). */
 const STAMP_FIELDS: Readonly<Record<string, { date: string | null; time: string }>> = {
   H0STCNT0: { date: 'BSOP_DATE', time: 'STCK_CNTG_HOUR' },
@@ -110,25 +139,39 @@ export function referenceParse(text: string, now: number, trs: Readonly<Record<s
     if (plain === null) return err('decrypt-failed');
     payload = plain;
   }
+  payload = payload.replace(/[\r\n]+$/, '');
   const values = payload.split('^');
-  const known = fields.length;
-  if (values.length % count !== 0 || values.length / count < known) return err('field-count');
+  const layouts = layoutsOf(trId, fields);
+  if (values.length % count !== 0) return err('field-count');
   const stride = values.length / count;
+  let layout = layouts.get(stride);
+  const known = layout !== undefined;
+  if (layout === undefined) {
+    const shorter = [...layouts.keys()].filter((n) => n < stride).sort((a, b) => b - a)[0];
+    if (shorter === undefined) return err('field-count');
+    layout = layouts.get(shorter) as readonly DocField[];
+  }
   const records: Record<string, FieldValue>[] = [];
+  let bad = 0;
   for (let r = 0; r < count; r++) {
     const rec: Record<string, FieldValue> = {};
+    let good = true;
     for (let i = 0; i < stride; i++) {
       const raw = values[r * stride + i] ?? '';
-      const field = fields[i];
+      const field = layout[i];
       if (field === undefined) {
         rec[`FIELD_${i}`] = raw;
       } else if (NUMERIC.has(field.type)) {
         const v = refNumber(raw);
-        if (v === BAD) return err('bad-value');
-        rec[field.name] = v;
+        if (v === BAD) good = false;
+        else rec[field.name] = v;
       } else {
         rec[field.name] = raw;
       }
+    }
+    if (!good) {
+      bad++;
+      continue;
     }
     const time = String(rec[stampFields.time]);
     const date = stampFields.date === null || rec[stampFields.date] === '' ? refDateFor(time, now) : String(rec[stampFields.date]);
@@ -137,5 +180,6 @@ export function referenceParse(text: string, now: number, trs: Readonly<Record<s
     rec.epochMs = epoch;
     records.push(rec);
   }
-  return { type: 'data', trId, encrypted, fieldsPerRecord: stride, records };
+  if (records.length === 0) return err('bad-value');
+  return { type: 'data', trId, encrypted, fieldsPerRecord: stride, records, badRecords: bad, knownLayout: known };
 }

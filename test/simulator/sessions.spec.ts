@@ -1,0 +1,191 @@
+/**
+ * The simulator's trading phases, single-price calls and VI, checked on the records it builds
+ * (thousands of them) with sessions set directly, so the checks do not depend on today's date.
+ */
+import { strict as assert } from 'node:assert';
+import { parseFrame, type DataFrame } from '../../lib/protocol/parse-frame';
+import type { KisRecord } from '../../lib/protocol/record-parser';
+import { TR_TABLES, type TrId } from '../../lib/protocol/tr-tables';
+import { clockFor, type MarketClock } from '../../lib/simulator/clock';
+import { MarketModel } from '../../lib/simulator/market';
+import { ALWAYS_CONTINUOUS, type KrxPhase, type SessionState } from '../../lib/simulator/sessions';
+import { isOnTickGrid } from '../../lib/simulator/tick-size';
+import { dynamicViBand, viTrigger } from '../../lib/simulator/vi';
+import { Prng } from '../fixtures/prng';
+
+/** 2026-07-24 (a Friday), KST midnight. */
+const DAY = Date.UTC(2026, 6, 23, 15, 0, 0);
+const at = (h: number, m: number, s = 0, ms = 0): number => DAY + ((h * 60 + m) * 60 + s) * 1000 + ms;
+
+/** A test day: opening call 08:30–09:00 (expected prices from 08:50), continuous to 15:20, closing call to 15:30. */
+function testSessions(t: number): SessionState {
+  const phase = (krx: KrxPhase, krxStart: number, krxEnd: number): SessionState => ({ ...ALWAYS_CONTINUOUS, krx, krxStart, krxEnd, expectedFrom: at(8, 50), nxt: 'closed' });
+  if (t < at(8, 30)) return phase('closed', 0, at(8, 30));
+  if (t < at(9, 0)) return phase('opening-auction', at(8, 30), at(9, 0));
+  if (t < at(15, 20)) return phase('continuous', at(9, 0), at(15, 20));
+  if (t < at(15, 30)) return phase('closing-auction', at(15, 20), at(15, 30));
+  return phase('closed', at(15, 30), Infinity);
+}
+const clockAt = (t: number): MarketClock => clockFor(t, testSessions(t));
+
+function parse(trId: TrId, rec: string): KisRecord {
+  const f = parseFrame(`0|${trId}|001|${rec}`);
+  assert.equal(f.type, 'data', JSON.stringify(f));
+  return (f as DataFrame).records[0]!;
+}
+const num = (r: KisRecord, k: string): number => r[k] as number;
+
+const CODES = ['005930', '000660', '035720', '247540', '293490'];
+
+describe('simulator sessions: single-price calls', () => {
+  it('publishes the opening call from 08:50, converging on the open the 체결 stream then prints', () => {
+    const model = new MarketModel(11);
+    const lastExpected = new Map<string, { price: number; qty: number }>();
+    let samples = 0;
+    for (let t = at(8, 40); t < at(9, 0); t += 250) {
+      const clock = clockAt(t);
+      for (const code of CODES) {
+        const m = model.market(code);
+        assert.equal(model.record(TR_TABLES.H0STCNT0, code, clock), null, 'no KRX trade during the call');
+        const e = (m.advance(clock), m.expected(t));
+        if (t < at(8, 50)) {
+          assert.equal(e, null, 'nothing published before 08:50');
+          continue;
+        }
+        assert.ok(e !== null);
+        assert.ok(isOnTickGrid(e.price) && e.price <= m.upper && e.price >= m.lower, `${e.price}`);
+        const prev = lastExpected.get(code);
+        if (prev !== undefined) assert.ok(e.qty >= prev.qty, 'expected quantity never shrinks');
+        lastExpected.set(code, e);
+        samples++;
+        const q = model.record(TR_TABLES.H0STASP0, code, clock);
+        assert.ok(q !== null, 'KRX quotes during the published call');
+        const r = parse('H0STASP0', q);
+        assert.deepEqual([r['HOUR_CLS_CODE'], num(r, 'ANTC_CNPR'), num(r, 'ANTC_CNQN')], ['B', e.price, e.qty]);
+      }
+    }
+    assert.ok(samples >= 10_000, `${samples} expected values`);
+    const clock = clockAt(at(9, 0, 0, 200));
+    for (const code of CODES) {
+      const r = parse('H0STCNT0', model.record(TR_TABLES.H0STCNT0, code, clock)!);
+      const e = lastExpected.get(code)!;
+      assert.equal(num(r, 'STCK_PRPR'), e.price, `${code}: the open is the last expected price`);
+      assert.equal(num(r, 'STCK_OPRC'), e.price);
+      assert.equal(r['OPRC_HOUR'], '090000');
+      assert.equal(r['STCK_CNTG_HOUR'], '090000');
+      assert.ok(num(r, 'CNTG_VOL') >= e.qty && num(r, 'CNTG_VOL') <= e.qty * 1.01, 'the matched quantity is the expected one');
+      assert.equal(num(r, 'ACML_VOL'), num(r, 'CNTG_VOL'), 'the open is the first KRX trade');
+      assert.equal(num(r, 'VI_STND_PRC'), e.price, 'the static VI reference becomes the opening price');
+      const next = parse('H0STCNT0', model.record(TR_TABLES.H0STCNT0, code, clock)!);
+      assert.equal(num(next, 'STCK_OPRC'), e.price, 'continuous trading follows');
+      assert.ok(num(next, 'ACML_VOL') > num(r, 'ACML_VOL'));
+    }
+  });
+
+  it('closes with the closing call: no trades 15:20–15:30, the close is the last expected price, nothing after', () => {
+    const model = new MarketModel(12);
+    const pick = new Prng(5);
+    for (let t = at(15, 0); t < at(15, 20); t += 200) model.record(TR_TABLES.H0STCNT0, CODES[pick.int(0, CODES.length - 1)]!, clockAt(t));
+    const last = new Map<string, number>();
+    for (let t = at(15, 20); t < at(15, 30); t += 250) {
+      const clock = clockAt(t);
+      for (const code of CODES) {
+        assert.equal(model.record(TR_TABLES.H0STCNT0, code, clock), null);
+        const m = model.market(code);
+        const e = m.expected(t);
+        assert.ok(e !== null && e.auction.cause === 'close');
+        last.set(code, e.price);
+        const r = parse('H0STASP0', model.record(TR_TABLES.H0STASP0, code, clock)!);
+        assert.equal(r['HOUR_CLS_CODE'], 'A');
+      }
+    }
+    const after = clockAt(at(15, 30, 1));
+    for (const code of CODES) {
+      const r = parse('H0STCNT0', model.record(TR_TABLES.H0STCNT0, code, after)!);
+      assert.equal(num(r, 'STCK_PRPR'), last.get(code), `${code}: close = last expected`);
+      assert.equal(r['STCK_CNTG_HOUR'], '153000');
+      assert.equal(model.record(TR_TABLES.H0STCNT0, code, after), null, 'nothing after the close');
+      assert.equal(model.record(TR_TABLES.H0STASP0, code, after), null);
+    }
+  });
+});
+
+describe('simulator sessions: VI', () => {
+  it('uses the static ±10 % and dynamic ±3 % / ±6 % (closing call ±2 % / ±4 %) bands', () => {
+    assert.equal(viTrigger(103_100, 100_000, 100_000, true), 'dynamic');
+    assert.equal(viTrigger(102_900, 100_000, 100_000, true), null);
+    assert.equal(viTrigger(105_900, 100_000, 100_000, false), null);
+    assert.equal(viTrigger(106_100, 100_000, 100_000, false), 'dynamic');
+    assert.equal(viTrigger(110_000, 108_000, 100_000, false), 'static');
+    assert.equal(viTrigger(90_000, 91_000, 100_000, true), 'static');
+    assert.deepEqual([dynamicViBand(true, true), dynamicViBand(false, true)], [0.02, 0.04]);
+  });
+
+  it('stops trading for a 2-minute call when a trade would pass a band, then prints the call\'s match', () => {
+    const model = new MarketModel(21, { vi: true });
+    const pick = new Prng(8);
+    const codes = ['005930', '035720', '247540', '123450'];
+    const lastTick = new Map<string, KisRecord>();
+    const vis: { code: string; start: number; end: number; target: number; trigger: string | null }[] = [];
+    const open = new Map<string, { start: number; before: KisRecord | undefined; staticRef: number; target: number }>();
+    let t = at(9, 0);
+    let records = 0;
+    while (records < 20_000 && t < at(15, 19)) {
+      t += pick.int(50, 400);
+      const clock = clockAt(t);
+      const code = codes[pick.int(0, codes.length - 1)]!;
+      const m = model.market(code);
+      const refBefore = m.staticRef;
+      const rec = model.record(TR_TABLES.H0STCNT0, code, clock);
+      const a = m.auction;
+      if (a !== null && a.cause === 'vi' && !open.has(code)) {
+        open.set(code, { start: t, before: lastTick.get(code), staticRef: refBefore, target: a.target });
+      }
+      if (rec === null) {
+        if (a !== null) assert.ok(t < a.endsAt, 'no trade while the VI call runs');
+        continue;
+      }
+      records++;
+      const r = parse('H0STCNT0', rec);
+      const o = open.get(code);
+      if (o !== undefined) {
+        assert.equal(num(r, 'STCK_PRPR'), o.target, 'the VI call matches at its expected price');
+        assert.equal(num(r, 'VI_STND_PRC'), o.target, 'and that becomes the static reference');
+        const end = at(Number(String(r['STCK_CNTG_HOUR']).slice(0, 2)), Number(String(r['STCK_CNTG_HOUR']).slice(2, 4)), Number(String(r['STCK_CNTG_HOUR']).slice(4, 6)));
+        const last = o.before === undefined ? model.market(code).profile.prevClose : num(o.before, 'STCK_PRPR');
+        vis.push({ code, start: o.start, end, target: o.target, trigger: viTrigger(o.target, last, o.staticRef, model.market(code).profile.kospi200) });
+        open.delete(code);
+      }
+      lastTick.set(code, r);
+    }
+    assert.ok(vis.length >= 3, `${vis.length} VIs in ${records} trades`);
+    for (const v of vis) {
+      const secs = (v.end - v.start) / 1000;
+      assert.ok(secs >= 119 && secs <= 151, `VI call of ${secs} s`);
+      assert.notEqual(v.trigger, null, `the match ${v.target} of ${v.code} is past a band`);
+    }
+    // Every VI is announced (Y) and released (N) in the event log, in that order.
+    for (const code of codes) {
+      const m = model.market(code);
+      const flags: boolean[] = [];
+      for (let e = m.events.after(0, 'KRX'), c = 0; e !== undefined; c = e.seq, e = m.events.after(c, 'KRX')) flags.push(e.vi);
+      const starts = flags.filter((f, i) => f && (i === 0 || !flags[i - 1])).length;
+      assert.ok(starts >= m.viCount - 1 && starts <= m.viCount, `${code}: ${starts} announced of ${m.viCount}`);
+    }
+  });
+
+  it('triggers a VI on demand, even where random VIs are off', () => {
+    const model = new MarketModel(3);
+    const m = model.market('005930');
+    const clock = clockFor(at(10, 0), ALWAYS_CONTINUOUS);
+    assert.ok(model.record(TR_TABLES.H0STCNT0, '005930', clock) !== null);
+    m.triggerVi();
+    assert.equal(model.record(TR_TABLES.H0STCNT0, '005930', clock), null);
+    assert.equal(m.auction?.cause, 'vi');
+    assert.equal(m.auction?.viKind, 'dynamic');
+    assert.equal(model.record(TR_TABLES.H0UNCNT0, '005930', clock), null, '통합 pauses too');
+    const later = clockFor(at(10, 2, 31), ALWAYS_CONTINUOUS);
+    const r = parse('H0STCNT0', model.record(TR_TABLES.H0STCNT0, '005930', later)!);
+    assert.equal(num(r, 'STCK_PRPR'), m.staticRef);
+  });
+});
