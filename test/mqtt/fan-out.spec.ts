@@ -17,6 +17,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startSimulator } from '../../lib/simulator';
 import type { RunningSimulator } from '../../lib/simulator/types';
+import { UNIVERSE } from '../../lib/simulator/universe';
 import { repoRoot, startNodeRed, type FlowNode, type NodeRedProcess } from '../helpers/node-red-process';
 import { startMosquitto, type Mosquitto } from './mosquitto';
 
@@ -300,13 +301,14 @@ describe('MQTT fan-out example: publisher and subscriber runtimes through a real
   it(`keeps every code in order under load: 41 registrations at ${LOAD_RATE} records/s each`, async () => {
     if (broker === undefined || publisher === undefined || subscriber === undefined) throw new Error('set-up failed');
     // A simulator of our own, faster than the embedded demo one; the publisher's kis-config points at
-    // it as a 'custom' server. Codes: the example's plus made-up ones up to one full session (41).
+    // it as a 'custom' server. Codes: the example's plus more of the universe up to one full session (41).
     simulator = await startSimulator({ rate: LOAD_RATE, seed: 9, hours: 'always' });
     const sim = simulator;
     const tick = only(publisherExample, 'kis-tick');
     const quote = only(publisherExample, 'kis-quote');
     const quoteCodes = [...codesOf(tick)].slice(0, 8);
-    const extra = Array.from({ length: 41 - quoteCodes.length - codesOf(tick).length }, (_, i) => `9${String(i + 1).padStart(5, '0')}`);
+    // Further listed codes of the simulator's universe (a code outside it gets no data, as on KIS).
+    const extra = UNIVERSE.map((l) => l.code).filter((c) => !codesOf(tick).includes(c)).slice(0, 41 - quoteCodes.length - codesOf(tick).length);
     const tickCodes = [...codesOf(tick), ...extra];
     const flows = publisherFlows(broker.port, (n) => {
       if (n.type === 'kis-config') {
