@@ -299,6 +299,8 @@ class ConfigRuntime {
       healthyAfterMs: optional<number>('kisConfigHealthyAfterMs'),
       forceCloseMs: optional<number>('kisConfigForceCloseMs'),
       connectCeiling: ceiling,
+      // Keeps the ceiling's count across a Node-RED restart (a crash loop must not reconnect freely).
+      connectLedgerDir: loopback ? optional<string>('kisConfigConnectLedgerDir') : (optional<string>('kisConfigConnectLedgerDir') ?? optional<string>('userDir')),
       reconnect: {
         initialDelayMs: num(def.reconnectInitialMs, 1000),
         maxDelayMs: num(def.reconnectMaxMs, 60_000),

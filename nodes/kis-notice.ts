@@ -14,7 +14,6 @@ import { TR_TABLES, type TrId } from '../lib/protocol/tr-tables';
 import { CLIENT_ERROR_CODES, type RecordSink, type SessionState, type SubscriptionError, type SubscriptionHandle } from '../lib/session/types';
 import type { KisConfigNode, SessionUser } from './types';
 
-const NS = '@kis-nodes/node-red-kis/kis-notice:';
 const CONFIG_NS = '@kis-nodes/node-red-kis/kis-config:';
 /** Refusals that mean "this server does not serve this TR": try the other 체결통보 TR. */
 const NOT_SERVED = new Set([CLIENT_ERROR_CODES.NOT_ON_SERVER, 'OPSP8991']);
@@ -49,6 +48,8 @@ class NoticeRuntime implements RecordSink, SessionUser {
   private trIds: readonly TrId[] = [];
   private trIndex = 0;
   private registered = false;
+  /** The registration is acknowledged on the current connection (its key is known). */
+  private live = false;
   private closed = false;
   private state: SessionState = { state: 'idle' };
   /** Red-badge problem of this node (no HTS ID, wrong HTS ID, refusal), or null. */
@@ -85,6 +86,7 @@ class NoticeRuntime implements RecordSink, SessionUser {
 
   onSessionReady(): void {
     this.handle = null;
+    this.live = false;
     this.trIndex = 0;
     this.subscribe();
     this.updateStatus();
@@ -93,6 +95,7 @@ class NoticeRuntime implements RecordSink, SessionUser {
   onSessionState(state: SessionState): void {
     const previous = this.state.state;
     this.state = state;
+    if (state.state !== 'connected') this.live = false;
     if (previous === 'connected' && (state.state === 'reconnecting' || state.state === 'failed') && this.handle !== null) {
       if (this.trap.onDrop(Date.now())) this.trapped();
     }
@@ -118,6 +121,7 @@ class NoticeRuntime implements RecordSink, SessionUser {
   }
 
   onSubscribed(): void {
+    this.live = true;
     this.trap.onAck(Date.now());
     if (this.lostSinceAck > 0) this.node.warn(this.t('log.lost', { n: this.lostSinceAck, total: this.lost }));
     this.lostSinceAck = 0;
@@ -167,6 +171,7 @@ class NoticeRuntime implements RecordSink, SessionUser {
   private trapped(): void {
     this.handle?.unsubscribe();
     this.handle = null;
+    this.live = false;
     this.problem = this.t('status.hts-id');
     const text = this.t('errors.hts-id', { n: this.trap.suspicion });
     this.node.warn(text);
@@ -216,7 +221,8 @@ class NoticeRuntime implements RecordSink, SessionUser {
   }
 
   private t(key: string, params?: Record<string, string | number>): string {
-    const text = this.RED._(`${NS}kis-notice.${key}`, params);
+    // RED._ of this node set reads its own catalog (locales/*/kis-notice.json).
+    const text = this.RED._(`kis-notice.${key}`, params);
     return this.config !== null ? this.config.redact(text) : text;
   }
 
@@ -225,6 +231,8 @@ class NoticeRuntime implements RecordSink, SessionUser {
     let status: NodeStatus;
     if (this.problem !== null || this.config === null) {
       status = { fill: 'red', shape: 'ring', text: this.problem ?? '' };
+    } else if (this.state.state === 'connected' && this.handle !== null && !this.live) {
+      status = { fill: 'yellow', shape: 'ring', text: this.t('status.subscribing') };
     } else if (this.state.state === 'connected' && this.handle !== null) {
       const lost = this.lost > 0 ? ` · ${this.t('status.lost', { n: this.lost })}` : '';
       const suspect = this.trap.suspicion > 0 ? ` · ${this.t('status.suspect')}` : '';

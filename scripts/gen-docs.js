@@ -75,34 +75,46 @@ function typeWords(type, lang) {
  * being clipped. Scoped to the generated tables and to the help bodies that carry class kis-help.
  */
 const HELP_STYLE = `<style>
+.kis-help { word-break: keep-all; overflow-wrap: anywhere; }
+.kis-help code { white-space: normal; overflow-wrap: anywhere; }
 .kis-fields { table-layout: fixed; width: 100%; border-collapse: collapse; font-size: 0.92em; }
-.kis-fields th, .kis-fields td { padding: 2px 3px; vertical-align: top; text-align: left; word-break: keep-all; overflow-wrap: anywhere; }
-.kis-fields col.kis-col-i { width: 2.2em; }
-.kis-fields col.kis-col-name { width: 38%; }
-.kis-fields col.kis-col-type { width: 5.6em; }
-.kis-fields code, .kis-help code { white-space: normal; overflow-wrap: anywhere; word-break: normal; }
-.kis-fields small { display: inline-block; }
+.kis-fields th, .kis-fields td { padding: 2px 3px; vertical-align: top; text-align: left; }
+.kis-fields col.kis-col-i { width: 2.4em; }
+.kis-fields td:first-child { overflow-wrap: normal; white-space: nowrap; }
+.kis-fields col.kis-col-name { width: 46%; }
+.kis-fields code { word-break: normal; }
+.kis-fields .kis-type { display: block; font-size: 0.9em; opacity: 0.85; }
 </style>`;
 
+/**
+ * Three columns, so Korean names get room at the sidebar's width: #, the field with its type in words
+ * under it, the meaning (ko: 한글명; en-US: 한글명 over the English meaning).
+ */
 function fieldTable(kind, lang) {
   const tx = TEXT[lang];
-  const cols = '<colgroup><col class="kis-col-i"><col class="kis-col-name"><col><col class="kis-col-type"></colgroup>';
-  const head = `<tr><th>#</th><th>${tx.name}</th><th>${lang === 'ko' ? tx.ko : tx.meaning}</th><th>${tx.type}</th></tr>`;
+  const cols = '<colgroup><col class="kis-col-i"><col class="kis-col-name"><col></colgroup>';
+  const head = `<tr><th>#</th><th>${tx.name} · ${tx.type}</th><th>${lang === 'ko' ? tx.ko : `${tx.ko} · ${tx.meaning}`}</th></tr>`;
+  const typed = (name, words) => `${name}<span class="kis-type">${words}</span>`;
   const body = fieldRows(kind).map((r) => {
     const note = r.note ? ` <small>(${esc(r.note)} ${tx.only})</small>` : '';
     const name = r.names.length === 1
       ? `<code>${esc(r.names[0].name)}</code>`
       : r.names.map((n) => `<code>${esc(n.name)}</code> <small>(${n.venues.join(', ')})</small>`).join('<br>');
-    // en-US: the Korean name over its meaning in one cell, so the table keeps four columns.
     const meaning = lang === 'ko' ? esc(r.def.ko) : `${esc(r.def.ko)}<br><small>${esc(r.def.en)}</small>`;
-    const cells = [r.i, `${name}${note}`, meaning, typeWords(r.def.type, lang)];
+    const cells = [r.i, typed(`${name}${note}`, typeWords(r.def.type, lang)), meaning];
     return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
   });
   const w = TYPE_WORDS[lang];
   const stamps = lang === 'ko'
-    ? [`<tr><td></td><td><code>timestamp</code></td><td>시각 (ISO, KST)</td><td>${w.text}</td></tr>`, `<tr><td></td><td><code>epochMs</code></td><td>시각 (epoch ms)</td><td>${w.number}</td></tr>`]
-    : [`<tr><td></td><td><code>timestamp</code></td><td>record time, ISO 8601 in KST</td><td>${w.text}</td></tr>`, `<tr><td></td><td><code>epochMs</code></td><td>record time in epoch ms</td><td>${w.number}</td></tr>`];
-  return `${HELP_STYLE}\n<table class="kis-fields">\n${cols}\n${head}\n${body.join('\n')}\n${stamps.join('\n')}\n</table>`;
+    ? [`<tr><td></td><td>${typed('<code>timestamp</code>', w.text)}</td><td>시각 (ISO, KST)</td></tr>`, `<tr><td></td><td>${typed('<code>epochMs</code>', w.number)}</td><td>시각 (epoch ms)</td></tr>`]
+    : [`<tr><td></td><td>${typed('<code>timestamp</code>', w.text)}</td><td>record time, ISO 8601 in KST</td></tr>`, `<tr><td></td><td>${typed('<code>epochMs</code>', w.number)}</td><td>record time in epoch ms</td></tr>`];
+  return `<table class="kis-fields">\n${cols}\n${head}\n${body.join('\n')}\n${stamps.join('\n')}\n</table>`;
+}
+
+/** Every help section of a file inside <div class="kis-help"> with the style above (scoped by class). */
+function wrapHelp(html) {
+  return html.replace(/(<script type="text\/html" data-help-name="[^"]+">)([\s\S]*?)(<\/script>)/g, (_, open, body, close) =>
+    body.includes('class="kis-help"') ? `${open}${body}${close}` : `${open}\n${HELP_STYLE}\n<div class="kis-help">${body}</div>\n${close}`);
 }
 
 function compactList(kind) {
@@ -141,14 +153,14 @@ function fillHelp(file, lang) {
   html = html.replace(/<!-- KIS_INDICES -->/g, () => indexTable(lang));
   if (kind !== undefined) {
     const body = fs.readFileSync(path.join(root, 'nodes', 'editor', `market-data-help.${lang}.html`), 'utf8').replace(/^<!--.*-->\n/, '');
-    html = html.replace(/<!-- KIS_HELP_BODY[^>]*-->/, () => `<div class="kis-help">\n${body.replace(/__KIND__/g, kind)}</div>`);
+    html = html.replace(/<!-- KIS_HELP_BODY[^>]*-->/, () => body.replace(/__KIND__/g, kind));
   }
   html = html.replace(/<!-- KIS_FIELDS:(tick|quote) -->/g, (_, kind) => fieldTable(kind, lang));
   html = html.replace(/<!-- KIS_COMPACT:(tick|quote) -->/g, (_, kind) => compactList(kind));
   html = html.replace(/<!-- KIS_ERRORS -->/g, () => errorTable(lang));
   html = html.replace(/<!-- KIS_TRS:(tick|quote) -->/g, (_, kind) =>
     protocol.EXCHANGES.map((x) => `<code>${x}</code> → <code>${protocol.trIdFor(kind, x)}</code>`).join(', '));
-  fs.writeFileSync(file, html);
+  fs.writeFileSync(file, wrapHelp(html));
 }
 
 /**

@@ -25,6 +25,8 @@ const USAGE = `Usage: kis-simulator [options]
   --seed <n>        seed of the deterministic market (default 1)
   --hours <h>       always (default) or kst (follow KRX/NXT market hours)
   --mode <m>        real (default) or paper (serves only H0STCNT0, H0STASP0, H0STCNI9)
+  --layout <l>      field layouts: doc (default, the documented counts) or 2026-09
+                    (the portal's lists of 2026-09-11, e.g. 체결 with MARKET_CLS_CODE)
   --vi <on|off>     random VIs in KRX continuous trading (default: on with --hours kst)
   --ping-interval <s>  seconds between PINGPONG messages (default 100, as observed on KIS)
   --ping-timeout <s>   close (uncleanly) a session that has not echoed a PINGPONG for this long
@@ -74,6 +76,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         const m = value();
         if (m !== 'real' && m !== 'paper') throw new Error('--mode is real or paper');
         o.mode = m;
+        break;
+      }
+      case '--layout': {
+        const l = value();
+        if (l !== 'doc' && l !== '2026-09') throw new Error('--layout is doc or 2026-09');
+        o.layout = l;
         break;
       }
       case '--vi': {

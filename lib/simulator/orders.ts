@@ -524,7 +524,6 @@ export function attachOrders(model: MarketModel, o: SimulatorOptions): OrderEngi
 
 /** 체결통보 (H0STCNI0 / H0STCNI9): each subscription reads the engine's notices from its subscribe on. */
 export const orderNoticeFamily: TrFamily = {
-  validKey: isValidHtsId,
   open(model: MarketModel, _table: TrTable, key: string): Feed {
     const engine = ordersOf(model);
     const reader = engine.reader(key);

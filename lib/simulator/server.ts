@@ -13,6 +13,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { AesKey } from '../protocol/crypto';
 import { kstDate, kstTime } from '../protocol/kst';
 import { opspInfo } from '../protocol/opsp';
+import { isValidTrKey } from '../protocol/tr-keys';
 import { trTable, type TrId } from '../protocol/tr-tables';
 import { marketClock } from './clock';
 import { familyOf } from './families';
@@ -154,7 +155,7 @@ class Simulator {
     // server counts that is not settled (docs/protocol/wire.md). A client that passes here by
     // default passes on either behaviour; acceptControlPong lets a pong-only client be tested too.
     this.acceptControlPong = o.acceptControlPong ?? false;
-    this.model = new MarketModel(o.seed ?? DEFAULTS.seed, { vi: o.vi ?? this.hours === 'kst' });
+    this.model = new MarketModel(o.seed ?? DEFAULTS.seed, { vi: o.vi ?? this.hours === 'kst', layout: o.layout ?? 'doc' });
     this.orders = attachOrders(this.model, o);
     this.wrongHtsIdDropMs = o.wrongHtsIdDropMs ?? 300;
     this.rest = new RestApi(this.credentials, this.now, o.tokenMinIntervalMs ?? DEFAULTS.tokenMinIntervalMs);
@@ -324,7 +325,7 @@ class Simulator {
     const family = table === undefined ? undefined : familyOf(table);
     if (table === undefined || family === undefined || !(this.mode === 'paper' ? table.paper : table.real)) return answer('OPSP8991');
     if (trKey === '') return answer('OPSP9990');
-    if (!family.validKey(trKey)) return answer('OPSP8992');
+    if (!isValidTrKey(table.keyType, trKey)) return answer('OPSP8992');
 
     const pairKey = trId + '|' + trKey;
     if (req.trType === '2') {

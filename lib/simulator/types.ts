@@ -1,3 +1,5 @@
+import type { LayoutEdition } from '../protocol/tr-tables';
+
 /**
  * Contract of the local KIS simulator. Implemented in lib/simulator/; the session tests,
  * the node tests, the demo and the benchmarks all drive it through this interface.
@@ -30,6 +32,11 @@ export interface SimulatorOptions {
    * `triggerVi` there).
    */
   readonly vi?: boolean;
+  /**
+   * Which field layouts to send: `doc` (default: the documented counts, e.g. 체결 46) or `2026-09`
+   * (the portal's lists of 2026-09-11: 체결 47 with MARKET_CLS_CODE, 호가 62/63 KRX, 62 NXT, 66 통합, …).
+   */
+  readonly layout?: LayoutEdition;
   /** Clock (epoch ms); injectable for tests. */
   readonly now?: () => number;
   /** Accepted app keys; default: the one demo credential pair (DEMO_APP_KEY / DEMO_APP_SECRET). */

@@ -131,10 +131,9 @@ describe('npm start demo (scripts/demo.js) in chromium', function () {
   before(async () => {
     userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kis-demo-'));
     demo = await startDemo(userDir);
-    // Show the chart's clock in KST, as a trader in Korea sees it (chromium follows TZ).
-    process.env['TZ'] = 'Asia/Seoul';
     browser = await launchBrowser();
-    tracked = await openPage(browser, { locale: 'ko-KR', viewport: { width: 1400, height: 900 } });
+    // A browser in UTC: the dashboard must still show KST (market data is KST everywhere).
+    tracked = await openPage(browser, { locale: 'ko-KR', viewport: { width: 1400, height: 900 }, timezoneId: 'UTC' });
   });
 
   after(async () => {
