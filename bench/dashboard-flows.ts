@@ -29,9 +29,9 @@ function uiFrame(groups: readonly { id: string; name: string; width: number }[])
   ];
 }
 
-function config(sim: SimEndpoint): FlowNode {
+function config(sim: SimEndpoint, id = 'w-cfg'): FlowNode {
   return {
-    id: 'w-cfg', type: 'kis-config', name: 'sim', server: 'custom', restUrl: sim.restUrl, wsUrl: sim.wsUrl, custType: 'P',
+    id, type: 'kis-config', name: 'sim', server: 'custom', restUrl: sim.restUrl, wsUrl: sim.wsUrl, custType: 'P',
     reconnectInitialMs: 100, reconnectMaxMs: 1000, maxRetries: 0, pacingMs: 5, credentials: { appKey: sim.appKey, appSecret: sim.appSecret },
   };
 }
@@ -39,8 +39,8 @@ function config(sim: SimEndpoint): FlowNode {
 function tick(id: string, codes: readonly string[], wires: string[]): FlowNode {
   return { id, type: 'kis-tick', z: 'w-tab', name: '', server: 'w-cfg', codes: codes.join(' '), exchange: 'KRX', output: 'each', conflateMs: 500, payload: 'full', wires: [wires] };
 }
-function quote(id: string, codes: readonly string[], wires: string[]): FlowNode {
-  return { id, type: 'kis-quote', z: 'w-tab', name: '', server: 'w-cfg', codes: codes.join(' '), exchange: 'KRX', output: 'each', conflateMs: 500, payload: 'full', wires: [wires] };
+function quote(id: string, codes: readonly string[], wires: string[], server = 'w-cfg'): FlowNode {
+  return { id, type: 'kis-quote', z: 'w-tab', name: '', server, codes: codes.join(' '), exchange: 'KRX', output: 'each', conflateMs: 500, payload: 'full', wires: [wires] };
 }
 
 export interface WidgetFlowOptions {
@@ -50,6 +50,8 @@ export interface WidgetFlowOptions {
   readonly barInterval?: string;
   readonly orderBookCode?: string;
   readonly lang?: string;
+  /** A second app key for the 호가 subscription (41 체결 codes fill the first session). */
+  readonly quoteSim?: SimEndpoint;
 }
 
 /** kis-quote + kis-tick → ui-kis-orderbook; kis-tick → kis-bars → ui-kis-candles (one per candle code). */
@@ -64,7 +66,8 @@ export function widgetFlow(sim: SimEndpoint, o: WidgetFlowOptions): FlowNode[] {
     TAB,
     ...uiFrame([{ id: 'w-g-book', name: '호가 Order book', width: 4 }, { id: 'w-g-candles', name: '캔들 Candles', width: small ? 12 : 8 }]),
     config(sim),
-    quote('w-quote', [o.orderBookCode ?? o.codes[0]!], ['w-book']),
+    ...(o.quoteSim !== undefined ? [config(o.quoteSim, 'w-cfg2')] : []),
+    quote('w-quote', [o.orderBookCode ?? o.codes[0]!], ['w-book'], o.quoteSim !== undefined ? 'w-cfg2' : 'w-cfg'),
     tick('w-tick', o.codes, ['w-book', 'w-bars']),
     { id: 'w-bars', type: 'kis-bars', z: 'w-tab', name: '', interval: o.barInterval ?? '1s', graceMs: 300, partialMs: 250, shape: 'object', wires: [candles.map((c) => c.id)] },
     { id: 'w-book', type: 'ui-kis-orderbook', z: 'w-tab', group: 'w-g-book', name: '', order: 1, width: 4, height: 0, code: o.orderBookCode ?? o.codes[0]!, conflateMs: 200, lang: o.lang ?? '', wires: [] },
@@ -73,7 +76,8 @@ export function widgetFlow(sim: SimEndpoint, o: WidgetFlowOptions): FlowNode[] {
 }
 
 /** The same ticks into the stock ui-chart: one point per trade, a series per code (what users wire up first). */
-export function stockChartFlow(sim: SimEndpoint, codes: readonly string[]): FlowNode[] {
+export function stockChartFlow(sim: SimEndpoint, codes: readonly string[], chartCodes: readonly string[] = codes): FlowNode[] {
+  const only = chartCodes.length < codes.length ? `if (!${JSON.stringify(chartCodes)}.includes(msg.topic)) return null;\n` : '';
   return [
     TAB,
     ...uiFrame([{ id: 'w-g-chart', name: 'ui-chart', width: 12 }]),
@@ -81,7 +85,7 @@ export function stockChartFlow(sim: SimEndpoint, codes: readonly string[]): Flow
     tick('w-tick', codes, ['w-point']),
     {
       id: 'w-point', type: 'function', z: 'w-tab', name: 'tick → point', outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [],
-      func: 'return { topic: msg.topic, payload: { x: msg.payload.epochMs, y: msg.payload.STCK_PRPR } };', wires: [['w-chart']],
+      func: only + 'return { topic: msg.topic, payload: { x: msg.payload.epochMs, y: msg.payload.STCK_PRPR } };', wires: [['w-chart']],
     },
     {
       id: 'w-chart', type: 'ui-chart', z: 'w-tab', group: 'w-g-chart', name: 'price chart', label: '', order: 1, chartType: 'line', category: 'topic', categoryType: 'msg',

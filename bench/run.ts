@@ -34,6 +34,7 @@ const BENCHMARKS: readonly BenchmarkEntry[] = [
   { name: 'e2e-latency', load: async () => (await import('./e2e-latency.js')).benchmark },
   { name: 'e2e-recovery', load: async () => (await import('./e2e-recovery.js')).benchmark },
   { name: 'e2e-soak', load: async () => (await import('./e2e-soak.js')).benchmark },
+  { name: 'dashboard-cpu', load: async () => (await import('./dashboard-cpu.js')).benchmark },
 ];
 
 export function machineLine(): string {

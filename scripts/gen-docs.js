@@ -166,13 +166,19 @@ function fillHelp(file, lang) {
 }
 
 /**
- * A compiled protocol module that requires nothing, as a browser expression evaluating to its exports:
- * the dialog then runs the very code the runtime runs, whatever helpers the module keeps inside.
+ * Compiled protocol modules as one browser expression evaluating to the exports of the last one:
+ * the dialog then runs the very code the runtime runs, whatever helpers the modules keep inside.
+ * A module may require only the ones listed before it (`./name`).
  */
-function browserModule(name) {
-  const source = fs.readFileSync(path.join(dist, 'lib', 'protocol', `${name}.js`), 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/m, '');
-  if (/\brequire\(/.test(source)) throw new Error(`lib/protocol/${name}.ts must not import anything to be used in the editor`);
-  return `(function () { var exports = {}; ${source}\n; return exports; })()`;
+function browserModules(names) {
+  const defs = names.map((name) => {
+    const source = fs.readFileSync(path.join(dist, 'lib', 'protocol', `${name}.js`), 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/m, '');
+    for (const m of source.matchAll(/\brequire\(["']([^"']+)["']\)/g)) {
+      if (!names.slice(0, names.indexOf(name)).some((n) => m[1] === `./${n}`)) throw new Error(`lib/protocol/${name}.ts requires ${m[1]}, which the editor does not get`);
+    }
+    return `mods[${JSON.stringify('./' + name)}] = (function (require) { var exports = {}; ${source}\n; return exports; })(req);`;
+  });
+  return `(function () { var mods = {}; function req(n) { return mods[n]; }\n${defs.join('\n')}\nreturn mods[${JSON.stringify('./' + names[names.length - 1])}]; })()`;
 }
 
 /** What the dialog needs from the protocol core, serialised from the compiled code itself. */
@@ -202,7 +208,7 @@ function editorData() {
     `  realtimeKinds: ${JSON.stringify(realtimeKinds())},`,
     `  nodeTypes: ${JSON.stringify(Object.keys(MARKET_DATA_TYPES))},`,
     `  routeIn: ${protocol.routeIn.toString()},`,
-    `  isValidIndexCode: ${browserModule('index-codes')}.isValidIndexCode,`,
+    `  isValidTrKey: ${browserModules(['stock-codes', 'index-codes', 'tr-keys'])}.isValidTrKey,`,
     `  trIds: ${JSON.stringify(trIds)},`,
     `  maxRegistrations: ${SESSION_DEFAULTS.maxRegistrations},`,
     `  isValidStockCode: ${protocol.isValidStockCode.toString()},`,
@@ -229,7 +235,7 @@ for (const lang of ['en-US', 'ko']) {
     if (fs.existsSync(file)) fillHelp(file, lang);
   }
 }
-for (const node of ['kis-tick', 'kis-quote', 'kis-realtime']) {
+for (const node of ['kis-tick', 'kis-quote', 'kis-realtime', 'kis-notice']) {
   const file = path.join(nodesOut, `${node}.html`);
   if (fs.existsSync(file)) fillEditor(file);
 }

@@ -173,6 +173,11 @@ describe('npm start demo (scripts/demo.js) in chromium', function () {
     }
     assert.ok(changed, 'the order book did not change within 6 s');
     await page.waitForFunction((before) => document.querySelector('.kis-summary .kis-volume')?.textContent !== before, volumeBefore, { timeout: 10000 });
+    // Live candles built by kis-bars (10 s bars and the running one) in the ui-kis-candles widget.
+    await page.waitForFunction(() => {
+      const c = document.querySelector('.kis-cd');
+      return c?.getAttribute('data-code') === '005930' && Number(c.getAttribute('data-bars')) >= 2;
+    }, null, { timeout: 30000 });
     await sleep(8000); // a few seconds of chart and trades for the picture
     // test-artifacts/ only: docs/dashboard.png (the README's picture) is committed, a test never rewrites the tree.
     await screenshot(page, 'demo-dashboard-005930');
@@ -190,6 +195,7 @@ describe('npm start demo (scripts/demo.js) in chromium', function () {
     // SK hynix trades near 198,000, Samsung Electronics near 71,500: a book of the other stock is obvious.
     assert.ok(after.bids[0]!.p > 2 * before.bids[0]!.p, `000660 book ${after.bids[0]!.p} vs 005930 ${before.bids[0]!.p}`);
     await page.waitForFunction(() => document.querySelector('.kis-summary')?.getAttribute('data-code') === '000660' && document.querySelector('.kis-summary .kis-sum-price'), null, { timeout: 20000 });
+    await page.waitForFunction(() => document.querySelector('.kis-cd')?.getAttribute('data-code') === '000660', null, { timeout: 20000 });
     await sleep(2000);
     await screenshot(page, 'demo-dashboard-000660');
     assert.deepEqual(tracked.pageErrors, []);

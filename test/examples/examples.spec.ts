@@ -88,7 +88,7 @@ describe('examples/', function () {
   it('every file is a flow array that opens with an en + ko comment, uses the simulator, and only core, kis and dashboard nodes', () => {
     const files = fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json'));
     assert.ok(files.length >= 6, `expected the six examples, found ${files.join(', ')}`);
-    const coreOrOurs = /^(kis-config|kis-tick|kis-quote|kis-realtime|kis-bars|comment|inject|debug|function|change|switch|delay|file|mqtt in|mqtt out|mqtt-broker|status|catch|ui-.*)$/;
+    const coreOrOurs = /^(kis-config|kis-tick|kis-quote|kis-realtime|kis-bars|kis-notice|comment|inject|debug|function|change|switch|delay|file|mqtt in|mqtt out|mqtt-broker|status|catch|ui-.*)$/;
     for (const file of files) {
       const flow = loadExample(file);
       assert.equal(flow[0]?.type, 'comment', `${file}: the first node must be the explaining comment`);
@@ -102,7 +102,7 @@ describe('examples/', function () {
       }
       const sim = flow.find((n) => n.type === 'kis-config' && n['server'] === 'simulator');
       assert.ok(sim, `${file}: needs a kis-config with server "simulator"`);
-      const isData = (n: FlowNode): boolean => n.type === 'kis-tick' || n.type === 'kis-quote' || n.type === 'kis-realtime' || n.type === 'kis-bars';
+      const isData = (n: FlowNode): boolean => n.type === 'kis-tick' || n.type === 'kis-quote' || n.type === 'kis-realtime' || n.type === 'kis-notice';
       assert.ok(flow.some(isData), `${file}: uses no kis node`);
       for (const n of flow.filter(isData)) {
         const config = flow.find((c) => c.id === n['server']);
