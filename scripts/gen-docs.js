@@ -72,18 +72,20 @@ function typeWords(type, lang) {
 /**
  * Readable at the help sidebar's default width (about 300 px of text): fixed columns, Korean wrapped
  * only between words (keep-all), field names and code lists allowed to wrap anywhere instead of
- * being clipped. Scoped to the generated tables and to the help bodies that carry class kis-help.
+ * being clipped. Scoped to the help bodies that carry class kis-help. Node-RED 5 gives help tables
+ * min-width: 300px, wider than its default help column (about 294 px): reset for ours.
  */
 const HELP_STYLE = `<style>
 .kis-help { word-break: keep-all; overflow-wrap: anywhere; }
 .kis-help code { white-space: normal; overflow-wrap: anywhere; }
-.kis-fields { table-layout: fixed; width: 100%; border-collapse: collapse; font-size: 0.92em; }
-.kis-fields th, .kis-fields td { padding: 2px 3px; vertical-align: top; text-align: left; }
-.kis-fields col.kis-col-i { width: 2.4em; }
-.kis-fields td:first-child { overflow-wrap: normal; white-space: nowrap; }
-.kis-fields col.kis-col-name { width: 46%; }
-.kis-fields code { word-break: normal; }
-.kis-fields .kis-type { display: block; font-size: 0.9em; opacity: 0.85; }
+.red-ui-help .kis-help table { min-width: 0; max-width: 100%; }
+.red-ui-help .kis-fields { table-layout: fixed; width: 100%; border-collapse: collapse; font-size: 0.92em; }
+.red-ui-help .kis-fields th, .red-ui-help .kis-fields td { padding: 2px 3px; vertical-align: top; text-align: left; }
+.red-ui-help .kis-fields col.kis-col-i { width: 2.4em; }
+.red-ui-help .kis-fields td:first-child { overflow-wrap: normal; white-space: nowrap; }
+.red-ui-help .kis-fields col.kis-col-name { width: 46%; }
+.red-ui-help .kis-fields code { word-break: normal; }
+.red-ui-help .kis-fields .kis-type { display: block; font-size: 0.9em; opacity: 0.85; }
 </style>`;
 
 /**

@@ -158,13 +158,23 @@ describe(`editor: help and dialogs readable at the default sidebar width (node-r
     await red?.stop();
   });
 
+  // Node-RED 5 has a dark scheme (View › Appearance; "auto" follows the OS): both schemes there.
+  const themes = Number(nodeRedMajor) >= 5 ? (['light', 'dark'] as const) : (['light'] as const);
+  for (const theme of themes)
   for (const lang of ['en-US', 'ko'] as const) {
-    describe(lang, () => {
+    describe(`${lang}, ${theme} theme`, () => {
       let tracked: TrackedPage | undefined;
+      const shot = (name: string): string => `${name}-${lang}-nr${nodeRedMajor}${theme === 'dark' ? '-dark' : ''}`;
       before(async () => {
         if (red === undefined || browser === undefined) throw new Error('no runtime');
         tracked = await openPage(browser, { locale: lang === 'ko' ? 'ko-KR' : 'en-US', baseURL: red.url });
         await openEditor(tracked.page, ['k1']);
+        if (theme === 'dark') {
+          // What Node-RED 5 does when the dark scheme is chosen: the nr-theme-dark class on <html>.
+          await tracked.page.evaluate(() => document.documentElement.classList.add('nr-theme-dark'));
+          const dark = await tracked.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+          assert.notEqual(dark, 'rgb(255, 255, 255)', 'the dark scheme did not apply');
+        }
       });
       after(async () => {
         await tracked?.context.close();
@@ -185,14 +195,14 @@ describe(`editor: help and dialogs readable at the default sidebar width (node-r
           if (!whole && present === 0) return; // no generated table in this help
           const report = await measure(page, scope, TYPE_WORDS[lang], MIN_CONTRAST);
           const sidebar = await page.locator('#red-ui-sidebar').boundingBox();
-          await screenshot(page, `help-${type}-${lang}-nr${nodeRedMajor}`);
+          await screenshot(page, shot(`help-${type}`));
           const table = page.locator('.red-ui-sidebar-help-stack .red-ui-help table.kis-fields').first();
           if ((await table.count()) > 0) {
             fs.mkdirSync(artifactsDir, { recursive: true });
             // The sidebar as the user sees it, scrolled to the field table.
             await table.scrollIntoViewIfNeeded();
             const box = await page.locator('#red-ui-sidebar').boundingBox();
-            if (box !== null) await page.screenshot({ path: path.join(artifactsDir, `help-table-${type}-${lang}-nr${nodeRedMajor}.png`), clip: box });
+            if (box !== null) await page.screenshot({ path: path.join(artifactsDir, `${shot(`help-table-${type}`)}.png`), clip: box });
             await page.evaluate(() => document.querySelector('.red-ui-sidebar-help-stack .red-ui-help')?.closest('.red-ui-panel, .red-ui-sidebar-help-stack')?.scrollTo(0, 0));
           }
           assert.ok(sidebar !== null && sidebar.width < 420, `the sidebar is not at its default width: ${JSON.stringify(sidebar)}`);
@@ -213,7 +223,7 @@ describe(`editor: help and dialogs readable at the default sidebar width (node-r
         });
         await page.locator('#node-dialog-ok').waitFor();
         await page.waitForTimeout(300);
-        await screenshot(page, `dialog-kis-tick-${lang}-nr${nodeRedMajor}`);
+        await screenshot(page, shot('dialog-kis-tick'));
         const report = await measure(page, '.red-ui-tray-body .kis-dialog', null, MIN_CONTRAST);
         assert.deepEqual(report.clipped, [], 'kis-tick dialog: clipped');
         assert.deepEqual(report.lowContrast, [], 'kis-tick dialog: low contrast');
@@ -228,7 +238,7 @@ describe(`editor: help and dialogs readable at the default sidebar width (node-r
         await page.evaluate(() => (window as unknown as { RED: EditorRED }).RED.editor.editConfig('', 'kis-config', 'c1'));
         await page.locator('#node-config-dialog-ok').waitFor();
         await page.waitForTimeout(300);
-        await screenshot(page, `dialog-kis-config-${lang}-nr${nodeRedMajor}`);
+        await screenshot(page, shot('dialog-kis-config'));
         const report = await measure(page, '.red-ui-tray-body .kis-dialog', null, MIN_CONTRAST);
         assert.deepEqual(report.lowContrast, [], 'kis-config dialog: low contrast');
         assert.deepEqual(report.brokenWords, [], 'kis-config dialog: Korean words broken');

@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { nodeSets, readPackageJson, repoRoot } from './package-info';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 interface PackResult {
@@ -17,7 +18,16 @@ async function packedFiles(): Promise<string[]> {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const { stdout } = await promisify(execFile)(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], {
     cwd: repoRoot,
-    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
+    // No npm_* of an outer `npm test`/`npx` run (they can bring the prepare build back, which would
+    // wipe dist/ under the running suite); scripts stay off.
+    env: {
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_'))),
+      npm_config_ignore_scripts: 'true',
+      KIS_SKIP_PREPARE: '1',
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      npm_config_update_notifier: 'false',
+    },
     maxBuffer: 32 * 1024 * 1024,
   });
   // npm may print warnings before the JSON on stdout in some versions; the JSON starts at the first '['.
@@ -64,5 +74,17 @@ describe('packaging: npm pack contents', function () {
       for (const file of needed.map(rel)) assert.ok(files.includes(file), `${file} is not in the package`);
     }
     assert.ok(files.some((f) => f.startsWith('dist/nodes/icons/')), 'no icons in dist/nodes/icons');
+  });
+});
+
+describe('packaging: npm run build keeps the bin executable', () => {
+  it('every package.json bin in dist has its execute bit (npx kis-simulator in a checkout)', () => {
+    const bins = (readPackageJson() as { bin?: Record<string, string> }).bin ?? {};
+    assert.ok(Object.keys(bins).length > 0, 'package.json declares no bin');
+    for (const [name, rel] of Object.entries(bins)) {
+      const mode = fs.statSync(path.join(repoRoot, rel)).mode;
+      assert.ok((mode & 0o111) === 0o111, `${name} (${rel}) is not executable after the build: mode ${(mode & 0o777).toString(8)}`);
+      assert.match(fs.readFileSync(path.join(repoRoot, rel), 'utf8'), /^#!\/usr\/bin\/env node\n/, `${rel} lacks its shebang`);
+    }
   });
 });
