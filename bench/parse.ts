@@ -9,7 +9,7 @@
  * per-round ratios typed ÷ baseline (≥ 1.0 means the typed parse is at least as fast).
  */
 import { FrameParser } from '../lib/protocol/parse-frame';
-import type { TrId } from '../lib/protocol/tr-tables';
+import { layoutFor, TR_TABLES, type LayoutEdition, type TrId } from '../lib/protocol/tr-tables';
 import { flat, generateFrame } from '../test/fixtures/frames';
 import { Prng } from '../test/fixtures/prng';
 import type { Benchmark, BenchReport } from './run';
@@ -18,6 +18,8 @@ interface Case {
   readonly label: string;
   readonly trId: TrId;
   readonly records: number;
+  /** Which server layout the frames have (default: the documented one). */
+  readonly edition?: LayoutEdition;
 }
 
 const CASES: readonly Case[] = [
@@ -26,6 +28,22 @@ const CASES: readonly Case[] = [
   { label: '호가 quote, 1 record/frame', trId: 'H0STASP0', records: 1 },
   { label: '호가 quote, 4 records/frame', trId: 'H0STASP0', records: 4 },
   { label: '호가 quote NXT (65 fields), 1 record/frame', trId: 'H0NXASP0', records: 1 },
+  { label: '체결 tick, 2026-09 layout (47 fields), 1 record/frame', trId: 'H0STCNT0', records: 1, edition: '2026-09' },
+  { label: '호가 quote, 2026-09 layout (63 fields), 1 record/frame', trId: 'H0STASP0', records: 1, edition: '2026-09' },
+  { label: '예상체결 H0UNANC0, 1 record/frame', trId: 'H0UNANC0', records: 1 },
+  { label: '장운영정보 H0UNMKO0, 1 record/frame', trId: 'H0UNMKO0', records: 1 },
+  { label: '회원사 H0STMBC0 (78 fields), 1 record/frame', trId: 'H0STMBC0', records: 1 },
+  { label: '프로그램매매 H0STPGM0, 1 record/frame', trId: 'H0STPGM0', records: 1 },
+  { label: '시간외 체결 H0STOUP0, 1 record/frame', trId: 'H0STOUP0', records: 1 },
+  { label: '시간외 호가 H0STOAA0, 1 record/frame', trId: 'H0STOAA0', records: 1 },
+  { label: '시간외 예상 H0STOAC0, 1 record/frame', trId: 'H0STOAC0', records: 1 },
+  { label: '지수 체결 H0UPCNT0, 1 record/frame', trId: 'H0UPCNT0', records: 1 },
+  { label: '지수 예상 H0UPANC0, 1 record/frame', trId: 'H0UPANC0', records: 1 },
+  { label: '지수 프로그램 H0UPPGM0 (88 fields), 1 record/frame', trId: 'H0UPPGM0', records: 1 },
+  { label: 'ELW 체결 H0EWCNT0, 1 record/frame', trId: 'H0EWCNT0', records: 1 },
+  { label: 'ELW 호가 H0EWASP0, 1 record/frame', trId: 'H0EWASP0', records: 1 },
+  { label: 'ELW 예상 H0EWANC0, 1 record/frame', trId: 'H0EWANC0', records: 1 },
+  { label: 'ETF NAV H0STNAV0, 1 record/frame', trId: 'H0STNAV0', records: 1 },
 ];
 const POOL = 2000;
 const ROUNDS = 15;
@@ -83,7 +101,8 @@ function fmt(perSecond: number): string {
 
 function runCase(c: Case): string[] {
   const rng = new Prng(SEED ^ c.records ^ c.trId.charCodeAt(2));
-  const pool = Array.from({ length: POOL }, () => flat(generateFrame(rng, c.trId, c.records)));
+  const fields = layoutFor(TR_TABLES[c.trId], c.edition ?? 'doc').fields;
+  const pool = Array.from({ length: POOL }, () => flat(generateFrame(rng, c.trId, c.records, { fields })));
   const parser = new FrameParser();
   const typed = (): number => typedPass(parser, pool);
   const baseline = (): number => baselinePass(pool);

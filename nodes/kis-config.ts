@@ -11,6 +11,8 @@
 import type { Node, NodeAPI, NodeStatus } from 'node-red';
 import { venueOf, type Exchange } from '../lib/protocol/exchange';
 import type { MarketPhase } from '../lib/protocol/market-op';
+import { noticeTrIds } from '../lib/protocol/notices';
+import type { FrameError } from '../lib/protocol/parse-frame';
 import type { TrId, Venue } from '../lib/protocol/tr-tables';
 import { redactSecrets } from '../lib/session/redact';
 import { KIS_SERVERS, type ServerChoice } from '../lib/session/servers';
@@ -66,6 +68,7 @@ class ConfigRuntime {
   private readonly secrets: string[] = [];
   /** The stock master this config's server publishes (names, NXT eligibility); loaded on first use. */
   readonly master: MasterStore | null;
+  private masterSeen = 0;
   /** What 장운영정보 subscriptions announced; it overrides the calendar in the badges. */
   private readonly observer = new MarketObserver();
 
@@ -77,8 +80,9 @@ class ConfigRuntime {
     this.server = isServer(def.server) ? def.server : 'simulator';
     this.master = masterForServer(RED, this.server, def.restUrl);
     const creds: KisCredentials = node.credentials ?? {};
-    for (const s of [creds.appKey, creds.appSecret]) if (typeof s === 'string' && s !== '') this.secrets.push(s);
+    for (const s of [creds.appKey, creds.appSecret, creds.htsId]) if (typeof s === 'string' && s !== '') this.secrets.push(s);
     this.onState = this.onState.bind(this);
+    this.onFrameError = this.onFrameError.bind(this);
     this.refreshClock = this.refreshClock.bind(this);
   }
 
@@ -90,12 +94,24 @@ class ConfigRuntime {
 
   register(user: SessionUser): void {
     if (this.closed) return;
-    if (this.master !== null) void this.master.ensure();
+    if (this.master !== null) {
+      // A user that resolved its routes before the copy it now meets was loaded catches up.
+      if (this.masterSeen !== 0) user.onMasterReady?.();
+      void this.master.ensure().then(() => this.masterLoaded());
+    }
     this.users[user.node.id] = user.node;
     this.members.set(user.node.id, user);
     user.onSessionState(this.state);
     if (this.session !== null) user.onSessionReady();
     else this.reconcile();
+  }
+
+  /** Tell the users once per new copy of the master (their routes may change: NXT eligibility). */
+  private masterLoaded(): void {
+    const at = this.master?.downloadedAt ?? 0;
+    if (this.closed || at === 0 || at === this.masterSeen) return;
+    this.masterSeen = at;
+    for (const user of [...this.members.values()]) user.onMasterReady?.();
   }
 
   deregister(user: SessionUser, removed: boolean, done: () => void): void {
@@ -160,6 +176,15 @@ class ConfigRuntime {
     return this.secrets.length === 0 ? text : redactSecrets(text, this.secrets);
   }
 
+  noticeKey(): { htsId: string; trIds: readonly TrId[] } | null {
+    const own = (this.node.credentials?.htsId ?? '').trim();
+    // The embedded simulator serves its own demo HTS ID when none is set.
+    const htsId = own !== '' ? own : this.server === 'simulator' ? (this.simulator?.htsId ?? '') : '';
+    if (htsId === '') return null;
+    const paperPort = this.server === 'custom' && /:31000(\/|$)/.test(this.def.wsUrl ?? '');
+    return { htsId, trIds: noticeTrIds(this.server === 'real' || this.server === 'paper' ? this.server : paperPort ? 'paper' : undefined) };
+  }
+
   close(removed: boolean, done: () => void): void {
     this.closed = true;
     this.members.clear();
@@ -203,6 +228,7 @@ class ConfigRuntime {
     }
     this.session = session;
     session.on('state', this.onState);
+    session.on('frameError', this.onFrameError);
     this.onState(session.state);
     for (const user of [...this.members.values()]) user.onSessionReady();
   }
@@ -213,6 +239,7 @@ class ConfigRuntime {
     this.stopClock();
     if (session !== null) {
       session.off('state', this.onState);
+      session.off('frameError', this.onFrameError);
       try {
         await release(this.node.id);
       } catch (err) {
@@ -272,6 +299,8 @@ class ConfigRuntime {
       healthyAfterMs: optional<number>('kisConfigHealthyAfterMs'),
       forceCloseMs: optional<number>('kisConfigForceCloseMs'),
       connectCeiling: ceiling,
+      // Keeps the ceiling's count across a Node-RED restart (a crash loop must not reconnect freely).
+      connectLedgerDir: loopback ? optional<string>('kisConfigConnectLedgerDir') : (optional<string>('kisConfigConnectLedgerDir') ?? optional<string>('userDir')),
       reconnect: {
         initialDelayMs: num(def.reconnectInitialMs, 1000),
         maxDelayMs: num(def.reconnectMaxMs, 60_000),
@@ -299,6 +328,10 @@ class ConfigRuntime {
     if (state.state === 'connected') this.startClock();
     else this.stopClock();
     for (const user of [...this.members.values()]) user.onSessionState(state);
+  }
+
+  private onFrameError(error: FrameError): void {
+    for (const user of [...this.members.values()]) user.onFrameError?.(error);
   }
 
   /**
@@ -358,9 +391,10 @@ export = function (RED: NodeAPI): void {
     this.kisMaster = () => runtime.master;
     this.stockName = (code) => runtime.master?.nameOf(code);
     this.isNxtTradable = (code) => runtime.master?.isNxtTradable(code);
+    this.noticeKey = () => runtime.noticeKey();
     this.on('close', (removed: boolean, done: () => void) => runtime.close(removed, done));
   }
   RED.nodes.registerType<KisConfigNode, KisConfigDef, unknown, KisCredentials>('kis-config', KisConfig, {
-    credentials: { appKey: { type: 'password' }, appSecret: { type: 'password' } },
+    credentials: { appKey: { type: 'password' }, appSecret: { type: 'password' }, htsId: { type: 'password' } },
   });
 };

@@ -164,6 +164,14 @@ class MarketDataRuntime implements RecordSink, SessionUser {
     this.updateStatus();
   }
 
+  onMasterReady(): void {
+    if (this.closed) return;
+    // NXT eligibility from the master may change a code's route (통합 ↔ KRX): re-route, resubscribe what changed.
+    if (!this.rerouteAll()) return;
+    this.sync();
+    this.updateStatus();
+  }
+
   onSessionState(state: SessionState): void {
     const previous = this.state.state;
     this.state = state;
@@ -266,9 +274,19 @@ class MarketDataRuntime implements RecordSink, SessionUser {
   private changeExchange(exchange: Exchange): void {
     // Codes whose TR changes are resubscribed by sync(); the others keep their registration.
     this.exchange = exchange;
-    this.routes.clear();
-    for (const code of this.codes) this.routes.set(code, this.routeOf(code));
+    this.rerouteAll();
     this.refused = null;
+  }
+
+  /** Resolve every code's route again; true when any TR changed. */
+  private rerouteAll(): boolean {
+    let changed = false;
+    for (const code of this.codes) {
+      const route = this.routeOf(code);
+      if (this.routes.get(code)?.trId !== route.trId) changed = true;
+      this.routes.set(code, route);
+    }
+    return changed;
   }
 
   /** Make the session's registrations match `codes` and their routes. Returns the texts of synchronous refusals. */

@@ -110,7 +110,12 @@ interface CodeReport extends Partial<StockInfo> {
  * …&codes=005930,ABCDEFG — what the master says about each code. Both answer `{state, size,
  * downloadedAt}`; `state` is none (syntax-only), stale or fresh.
  */
+const withEndpoint = new WeakSet<object>();
+
 export function registerMasterAdmin(RED: NodeAPI): void {
+  // Once per admin app, however often the node set is loaded (test runtimes load it per test).
+  if (withEndpoint.has(RED.httpAdmin)) return;
+  withEndpoint.add(RED.httpAdmin);
   RED.httpAdmin.get(MASTER_ADMIN_PATH, RED.auth.needsPermission('kis-config.read'), (req, res) => {
     void (async () => {
       const q = req.query as Record<string, unknown>;

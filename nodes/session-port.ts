@@ -3,6 +3,7 @@
  * nodes/ depends only on the contracts in lib/session/types.ts and lib/simulator/types.ts.
  */
 import type { TrId } from '../lib/protocol/tr-tables';
+import type { FrameError } from '../lib/protocol/parse-frame';
 import type { KisSessionOptions, RecordSink, SessionState, SubscriptionHandle } from '../lib/session/types';
 import type { RunningSimulator } from '../lib/simulator/types';
 import * as pool from '../lib/session';
@@ -13,6 +14,8 @@ export interface SessionPort {
   readonly state: SessionState;
   on(event: 'state', listener: (state: SessionState) => void): unknown;
   off(event: 'state', listener: (state: SessionState) => void): unknown;
+  on(event: 'frameError', listener: (error: FrameError) => void): unknown;
+  off(event: 'frameError', listener: (error: FrameError) => void): unknown;
   subscribe(trId: TrId, trKey: string, sink: RecordSink): SubscriptionHandle;
   registrationCount(): number;
 }

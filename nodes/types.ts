@@ -14,6 +14,8 @@ import type { RecordSink, SessionState, SubscriptionHandle } from '../lib/sessio
 export interface KisCredentials {
   appKey?: string;
   appSecret?: string;
+  /** HTS ID: the tr_key of 체결통보 (kis-notice). A secret like the app key. */
+  htsId?: string;
 }
 
 /** What the editor saves for a kis-config node (contract: defaults of kis-config). */
@@ -59,6 +61,10 @@ export interface SessionUser {
   onSessionReady(): void;
   /** The session state changed (fan-out from the config node). */
   onSessionState(state: SessionState): void;
+  /** Optional: a frame the session could not use (e.g. 'no-key': a 체결통보 before its ack after a reconnect). */
+  onFrameError?(error: { readonly code: string; readonly trId?: string }): void;
+  /** Optional: a (new) copy of the stock master is loaded; names and NXT eligibility may have changed. */
+  onMasterReady?(): void;
 }
 
 /** The part of a kis-config node the data nodes use. */
@@ -89,6 +95,8 @@ export interface KisConfigNode extends Node<KisCredentials> {
   stockName(code: string): string | undefined;
   /** Whether NXT trades a code (stock master); undefined when the master cannot tell. */
   isNxtTradable(code: string): boolean | undefined;
+  /** For kis-notice: the HTS ID (a secret: never put it in a text) and the 체결통보 TR ids to try; null without an HTS ID. */
+  noticeKey(): { readonly htsId: string; readonly trIds: readonly TrId[] } | null;
 }
 
 /** What a data node adds to the session state for its own badge. */

@@ -20,15 +20,38 @@ const repoRoot = path.join(__dirname, '..');
 /** The demo flow: exactly the dashboard example users can import from the editor (one copy). */
 const DEMO_EXAMPLE = path.join(repoRoot, 'examples', '02-live-dashboard.json');
 /** Tab the example's nodes live on (examples carry no tab node, as Import › Examples expects). */
-const DEMO_TAB = { id: 'kis-example', type: 'tab', label: 'KIS live dashboard', disabled: false, info: '' };
+const DEMO_TAB = { id: 'kis-demo', type: 'tab', label: 'KIS live dashboard', disabled: false, info: '' };
+/** Prefix of the demo's copies of the example's ids. */
+const DEMO_ID_PREFIX = 'demo-';
 const HOST = '127.0.0.1';
 const STOP_TIMEOUT_MS = 15000;
 
 if (process.env.KIS_DEMO_CHILD === '1') runNodeRedChild();
-else main().catch((err) => {
+else if (require.main === module) main().catch((err) => {
   console.error(`kis demo: ${err && err.message ? err.message : err}`);
   process.exit(1);
 });
+
+module.exports = { demoFlows, DEMO_ID_PREFIX };
+
+/**
+ * The demo's flows: its tab plus the dashboard example with every id (and every reference to one)
+ * prefixed, so a user can import any example, the dashboard one included, into the running demo without
+ * Node-RED's "nodes already exist" prompt.
+ */
+function demoFlows() {
+  const example = JSON.parse(fs.readFileSync(DEMO_EXAMPLE, 'utf8'));
+  const ids = new Set(example.map((n) => n.id));
+  const rename = (value) => {
+    if (typeof value === 'string') return ids.has(value) ? DEMO_ID_PREFIX + value : value;
+    if (Array.isArray(value)) return value.map(rename);
+    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rename(v)]));
+    return value;
+  };
+  return [DEMO_TAB, ...example.map((node) => ({ ...rename(node), z: node.z === undefined ? undefined : DEMO_TAB.id }))].map((node) =>
+    node.z === undefined ? Object.fromEntries(Object.entries(node).filter(([k]) => k !== 'z')) : node,
+  );
+}
 
 async function main() {
   const userDir = path.resolve(process.env.KIS_DEMO_DIR || path.join(repoRoot, '.demo'));
@@ -38,8 +61,7 @@ async function main() {
   const settingsFile = writeSettingsOnce(userDir);
   const flowsFile = path.join(userDir, 'flows.json');
   if (!fs.existsSync(flowsFile)) {
-    const example = JSON.parse(fs.readFileSync(DEMO_EXAMPLE, 'utf8'));
-    fs.writeFileSync(flowsFile, JSON.stringify([DEMO_TAB, ...example], null, 2) + '\n');
+    fs.writeFileSync(flowsFile, JSON.stringify(demoFlows(), null, 2) + '\n');
     console.log(`kis demo: wrote the demo flow to ${flowsFile}`);
   } else {
     console.log(`kis demo: using the flows in ${flowsFile} (delete it to get the demo flow back)`);

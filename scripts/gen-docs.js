@@ -52,30 +52,69 @@ const TEXT = {
   ko: { name: '필드', meaning: '설명', ko: '한글명', type: '형식', only: '에만 있음', code: '코드', what: '의미' },
 };
 
-/** JS type of a field type as it arrives in msg.payload. */
-function jsType(type) {
-  return protocol.isNumericType(type) ? 'number' : 'string';
+/**
+ * A field type in words users know, in their language (the JS type msg.payload carries, and for text
+ * fields with a fixed shape, that shape). Internal type names (sint, sdec, …) never reach the help.
+ */
+const TYPE_WORDS = {
+  'en-US': { number: 'number', signed: 'signed number', text: 'text', time: 'text HHMMSS', date: 'text YYYYMMDD', yn: 'text Y/N' },
+  ko: { number: '숫자', signed: '부호 있는 숫자', text: '문자열', time: '문자열 HHMMSS', date: '문자열 YYYYMMDD', yn: '문자열 Y/N' },
+};
+
+function typeWords(type, lang) {
+  const w = TYPE_WORDS[lang];
+  if (type === 'sint' || type === 'sdec') return w.signed;
+  if (protocol.isNumericType(type)) return w.number;
+  if (type === 'time' || type === 'date' || type === 'yn') return w[type];
+  return w.text;
 }
 
+/**
+ * Readable at the help sidebar's default width (about 300 px of text): fixed columns, Korean wrapped
+ * only between words (keep-all), field names and code lists allowed to wrap anywhere instead of
+ * being clipped. Scoped to the generated tables and to the help bodies that carry class kis-help.
+ */
+const HELP_STYLE = `<style>
+.kis-help { word-break: keep-all; overflow-wrap: anywhere; }
+.kis-help code { white-space: normal; overflow-wrap: anywhere; }
+.kis-fields { table-layout: fixed; width: 100%; border-collapse: collapse; font-size: 0.92em; }
+.kis-fields th, .kis-fields td { padding: 2px 3px; vertical-align: top; text-align: left; }
+.kis-fields col.kis-col-i { width: 2.4em; }
+.kis-fields td:first-child { overflow-wrap: normal; white-space: nowrap; }
+.kis-fields col.kis-col-name { width: 46%; }
+.kis-fields code { word-break: normal; }
+.kis-fields .kis-type { display: block; font-size: 0.9em; opacity: 0.85; }
+</style>`;
+
+/**
+ * Three columns, so Korean names get room at the sidebar's width: #, the field with its type in words
+ * under it, the meaning (ko: 한글명; en-US: 한글명 over the English meaning).
+ */
 function fieldTable(kind, lang) {
   const tx = TEXT[lang];
-  const head = lang === 'ko'
-    ? `<tr><th>#</th><th>${tx.name}</th><th>${tx.ko}</th><th>${tx.type}</th></tr>`
-    : `<tr><th>#</th><th>${tx.name}</th><th>${tx.ko}</th><th>${tx.meaning}</th><th>${tx.type}</th></tr>`;
+  const cols = '<colgroup><col class="kis-col-i"><col class="kis-col-name"><col></colgroup>';
+  const head = `<tr><th>#</th><th>${tx.name} · ${tx.type}</th><th>${lang === 'ko' ? tx.ko : `${tx.ko} · ${tx.meaning}`}</th></tr>`;
+  const typed = (name, words) => `${name}<span class="kis-type">${words}</span>`;
   const body = fieldRows(kind).map((r) => {
     const note = r.note ? ` <small>(${esc(r.note)} ${tx.only})</small>` : '';
     const name = r.names.length === 1
       ? `<code>${esc(r.names[0].name)}</code>`
       : r.names.map((n) => `<code>${esc(n.name)}</code> <small>(${n.venues.join(', ')})</small>`).join('<br>');
-    const cells = lang === 'ko'
-      ? [r.i, `${name}${note}`, esc(r.def.ko), `${jsType(r.def.type)} <small>${r.def.type}</small>`]
-      : [r.i, `${name}${note}`, esc(r.def.ko), esc(r.def.en), `${jsType(r.def.type)} <small>${r.def.type}</small>`];
+    const meaning = lang === 'ko' ? esc(r.def.ko) : `${esc(r.def.ko)}<br><small>${esc(r.def.en)}</small>`;
+    const cells = [r.i, typed(`${name}${note}`, typeWords(r.def.type, lang)), meaning];
     return `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
   });
+  const w = TYPE_WORDS[lang];
   const stamps = lang === 'ko'
-    ? ['<tr><td></td><td><code>timestamp</code></td><td>시각 (ISO, KST)</td><td>string</td></tr>', '<tr><td></td><td><code>epochMs</code></td><td>시각 (epoch ms)</td><td>number</td></tr>']
-    : ['<tr><td></td><td><code>timestamp</code></td><td></td><td>record time, ISO 8601 in KST</td><td>string</td></tr>', '<tr><td></td><td><code>epochMs</code></td><td></td><td>record time in epoch ms</td><td>number</td></tr>'];
-  return `<table class="kis-fields">\n${head}\n${body.join('\n')}\n${stamps.join('\n')}\n</table>`;
+    ? [`<tr><td></td><td>${typed('<code>timestamp</code>', w.text)}</td><td>시각 (ISO, KST)</td></tr>`, `<tr><td></td><td>${typed('<code>epochMs</code>', w.number)}</td><td>시각 (epoch ms)</td></tr>`]
+    : [`<tr><td></td><td>${typed('<code>timestamp</code>', w.text)}</td><td>record time, ISO 8601 in KST</td></tr>`, `<tr><td></td><td>${typed('<code>epochMs</code>', w.number)}</td><td>record time in epoch ms</td></tr>`];
+  return `<table class="kis-fields">\n${cols}\n${head}\n${body.join('\n')}\n${stamps.join('\n')}\n</table>`;
+}
+
+/** Every help section of a file inside <div class="kis-help"> with the style above (scoped by class). */
+function wrapHelp(html) {
+  return html.replace(/(<script type="text\/html" data-help-name="[^"]+">)([\s\S]*?)(<\/script>)/g, (_, open, body, close) =>
+    body.includes('class="kis-help"') ? `${open}${body}${close}` : `${open}\n${HELP_STYLE}\n<div class="kis-help">${body}</div>\n${close}`);
 }
 
 function compactList(kind) {
@@ -121,17 +160,23 @@ function fillHelp(file, lang) {
   html = html.replace(/<!-- KIS_ERRORS -->/g, () => errorTable(lang));
   html = html.replace(/<!-- KIS_TRS:(tick|quote) -->/g, (_, kind) =>
     protocol.EXCHANGES.map((x) => `<code>${x}</code> → <code>${protocol.trIdFor(kind, x)}</code>`).join(', '));
-  fs.writeFileSync(file, html);
+  fs.writeFileSync(file, wrapHelp(html));
 }
 
 /**
- * A compiled protocol module that requires nothing, as a browser expression evaluating to its exports:
- * the dialog then runs the very code the runtime runs, whatever helpers the module keeps inside.
+ * Compiled protocol modules as one browser expression evaluating to the exports of the last one:
+ * the dialog then runs the very code the runtime runs, whatever helpers the modules keep inside.
+ * A module may require only the ones listed before it (`./name`).
  */
-function browserModule(name) {
-  const source = fs.readFileSync(path.join(dist, 'lib', 'protocol', `${name}.js`), 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/m, '');
-  if (/\brequire\(/.test(source)) throw new Error(`lib/protocol/${name}.ts must not import anything to be used in the editor`);
-  return `(function () { var exports = {}; ${source}\n; return exports; })()`;
+function browserModules(names) {
+  const defs = names.map((name) => {
+    const source = fs.readFileSync(path.join(dist, 'lib', 'protocol', `${name}.js`), 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/m, '');
+    for (const m of source.matchAll(/\brequire\(["']([^"']+)["']\)/g)) {
+      if (!names.slice(0, names.indexOf(name)).some((n) => m[1] === `./${n}`)) throw new Error(`lib/protocol/${name}.ts requires ${m[1]}, which the editor does not get`);
+    }
+    return `mods[${JSON.stringify('./' + name)}] = (function (require) { var exports = {}; ${source}\n; return exports; })(req);`;
+  });
+  return `(function () { var mods = {}; function req(n) { return mods[n]; }\n${defs.join('\n')}\nreturn mods[${JSON.stringify('./' + names[names.length - 1])}]; })()`;
 }
 
 /** What the dialog needs from the protocol core, serialised from the compiled code itself. */
@@ -161,7 +206,7 @@ function editorData() {
     `  realtimeKinds: ${JSON.stringify(realtimeKinds())},`,
     `  nodeTypes: ${JSON.stringify(Object.keys(MARKET_DATA_TYPES))},`,
     `  routeIn: ${protocol.routeIn.toString()},`,
-    `  isValidIndexCode: ${browserModule('index-codes')}.isValidIndexCode,`,
+    `  isValidTrKey: ${browserModules(['stock-codes', 'index-codes', 'tr-keys'])}.isValidTrKey,`,
     `  trIds: ${JSON.stringify(trIds)},`,
     `  maxRegistrations: ${SESSION_DEFAULTS.maxRegistrations},`,
     `  isValidStockCode: ${protocol.isValidStockCode.toString()},`,
@@ -188,7 +233,7 @@ for (const lang of ['en-US', 'ko']) {
     if (fs.existsSync(file)) fillHelp(file, lang);
   }
 }
-for (const node of ['kis-tick', 'kis-quote', 'kis-realtime']) {
+for (const node of ['kis-tick', 'kis-quote', 'kis-realtime', 'kis-notice']) {
   const file = path.join(nodesOut, `${node}.html`);
   if (fs.existsSync(file)) fillEditor(file);
 }

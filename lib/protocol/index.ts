@@ -24,3 +24,4 @@ export * from './market-op';
 export * from './tr-keys';
 export * from './market-calendar';
 export * from './egw';
+export * from './notices';

@@ -1,6 +1,6 @@
 /**
  * What a 장운영정보 (H0STMKO0 / H0NXMKO0 / H0UNMKO0) record says about the market as a whole:
- * the market-wide `MKOP_CLS_CODE` values (docs/protocol/realtime-trs.md, "장운영정보 and the badge")
+ * the market-wide `MKOP_CLS_CODE` values (docs/protocol/routing.md, "장운영정보 and the badge")
  * mapped to a phase. Codes about one stock (VI, halt of a single issue) or countdowns give null:
  * they do not change the session.
  */

@@ -101,7 +101,7 @@ interface TrEntry {
   readonly variants: readonly VariantEntry[];
   /** Known layouts by field count. */
   readonly byLength: ReadonlyMap<number, readonly VariantEntry[]>;
-  /** Two layouts share a field count: every record is checked by content (slow path). */
+  /** Two layouts share a field count: every record's field 0 is checked against the hinted layout. */
   readonly ties: boolean;
   /** The layout the last frame of this TR had: tried first (a hint only; results never depend on it). */
   hint: VariantEntry;
@@ -230,12 +230,14 @@ function parseRecords(s: string, start: number, entry: TrEntry, count: number, e
   const hint = entry.hint;
   // COUNT × fields need at least that many minus one `^`: a shorter payload (or a junk COUNT such
   // as 999999) never reaches the fast path, so it allocates no COUNT slots.
-  if (entry.ties || s.length - start < count * hint.length - 1) return layoutOrError(s, start, entry, count, encrypted, now);
+  if (s.length - start < count * hint.length - 1) return layoutOrError(s, start, entry, count, encrypted, now);
   const records: KisRecord[] = new Array<KisRecord>(count);
   const parser = hint.parser;
   let p = start;
   // Fast path: exactly COUNT records of the layout the last frame had, one pass.
   for (let i = 0; i < count; i++) {
+    // Two layouts of this count (H0UNMKO0): the record's field 0 must fit the hinted one.
+    if (entry.ties && isFlagAt(s, p) !== hint.flagFirst) return layoutOrError(s, start, entry, count, encrypted, now);
     const rec = parser(s, p, cursor, stamper, now);
     // Any failure takes the slow path: with another layout, record 2 onwards starts at the wrong
     // offset here, so a "bad value" may only be a shifted layout. The slow path counts the fields
@@ -266,10 +268,16 @@ function skipFields(s: string, p: number, n: number): number {
   return p;
 }
 
+/** The field starting at `p` is exactly `Y` or `N`. */
+function isFlagAt(s: string, p: number): boolean {
+  const c = s.charCodeAt(p);
+  return (c === 89 || c === 78) && (p + 1 === s.length || s.charCodeAt(p + 1) === 94);
+}
+
 /** Of two layouts with the same count, the one whose field 0 is a Y/N flag when the record's field 0 is `Y` or `N`. */
 function byContent(list: readonly VariantEntry[], s: string, p: number): VariantEntry {
   if (list.length === 1) return list[0] as VariantEntry;
-  const flag = (s.charCodeAt(p) === 89 || s.charCodeAt(p) === 78) && (p + 1 === s.length || s.charCodeAt(p + 1) === 94);
+  const flag = isFlagAt(s, p);
   return list.find((ve) => ve.flagFirst === flag) ?? (list[0] as VariantEntry);
 }
 
@@ -320,7 +328,7 @@ function layoutOrError(s: string, start: number, entry: TrEntry, count: number, 
     records.push(rec);
   }
   if (records.length === 0 && errors !== undefined) return errors[0] as FrameError;
-  if (exact !== undefined && exact.length === 1) entry.hint = used;
+  if (exact !== undefined) entry.hint = used;
   const frame: DataFrame = { type: 'data', trId, table, encrypted, records, fieldsPerRecord: stride, variant: exact !== undefined ? used.variant : null };
   return errors === undefined ? frame : { ...frame, errors };
 }

@@ -3,19 +3,17 @@
  * and kis-realtime (and, serialised, by their dialog). Pure; the choices derive from TR_TABLES, so a
  * TR family appears here as soon as its table exists.
  *
- * The 통합 rule (docs/protocol/realtime-trs.md, "Routing"): a 통합 (UN) TR acks but never sends data
+ * The 통합 rule (docs/protocol/routing.md): a 통합 (UN) TR acks but never sends data
  * for a stock NXT does not trade, so for exchange UN or SOR a code that is not known to be
  * NXT-tradable takes the KRX TR of the same kind. An explicit NXT choice is kept as it is.
  */
-import { isValidIndexCode } from './index-codes';
-import { isValidStockCode, knownStock } from './stock-codes';
-import { TR_TABLES, type TrId, type TrKind, type TrTable, type Venue } from './tr-tables';
+import { knownStock } from './stock-codes';
+import { isValidTrKey } from './tr-keys';
+import { TR_TABLES, type TrId, type TrKeyType, type TrKind, type TrTable, type Venue } from './tr-tables';
 import type { Exchange } from './exchange';
 
 /** Every kind of market data (all but 체결통보). */
 export type DataKind = Exclude<TrKind, 'notice'>;
-/** What the `tr_key` of a kind is: a stock (or ETF/ETN/ELW) short code, or a 4-digit 업종코드. */
-export type KeyKind = 'stock' | 'index';
 
 /** Why a code was routed to another venue than the chosen exchange's. */
 export type RouteReason = 'not-nxt-tradable' | 'nxt-unknown';
@@ -32,21 +30,17 @@ export interface Route {
 /** The TRs of one kind by venue, and its key kind. Plain data, so the dialog gets it as JSON. */
 export interface KindRoutes {
   readonly trIds: Readonly<Partial<Record<Venue, TrId>>>;
-  readonly key: KeyKind;
-}
-
-/** The index TRs are keyed by 업종코드 (`BSTP_CLS_CODE`); every other market-data TR by a short code. */
-export function keyKindOf(table: TrTable): KeyKind {
-  return table.keyField === 'BSTP_CLS_CODE' ? 'index' : 'stock';
+  /** What the `tr_key` is (the tables' key type: stock, index, elw, etf). */
+  readonly key: TrKeyType;
 }
 
 function buildRoutes(): ReadonlyMap<DataKind, KindRoutes> {
-  const out = new Map<DataKind, { trIds: Partial<Record<Venue, TrId>>; key: KeyKind }>();
+  const out = new Map<DataKind, { trIds: Partial<Record<Venue, TrId>>; key: TrKeyType }>();
   for (const table of Object.values(TR_TABLES) as TrTable[]) {
     if (table.kind === 'notice') continue;
     const kind = table.kind as DataKind;
     let entry = out.get(kind);
-    if (entry === undefined) out.set(kind, (entry = { trIds: {}, key: keyKindOf(table) }));
+    if (entry === undefined) out.set(kind, (entry = { trIds: {}, key: table.keyType }));
     const venue = table.venue ?? 'KRX';
     if (entry.trIds[venue] === undefined) entry.trIds[venue] = table.trId;
   }
@@ -115,9 +109,9 @@ export function routeTr(kind: DataKind, exchange: Exchange, code: string, nxtTra
   return routeIn(routesOf(kind), exchange, nxtTradable);
 }
 
-/** Is `code` a valid `tr_key` for `kind` (short code, or 업종코드 for the index TRs)? */
+/** Is `code` a valid `tr_key` for `kind` (short code, 업종코드 for the index TRs, ELW code …)? */
 export function isValidKey(kind: DataKind, code: string): boolean {
-  return routesOf(kind).key === 'index' ? isValidIndexCode(code) : isValidStockCode(code);
+  return isValidTrKey(routesOf(kind).key, code);
 }
 
 /** The TR tables of a kind (for docs and tests). */

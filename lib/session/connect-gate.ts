@@ -5,7 +5,15 @@
  * or closing. A redeploy, a node restart or a second session object with the same key therefore
  * neither escapes the backoff nor exceeds the ceiling, nor opens a second socket while the first
  * one is still closing (break before make).
+ *
+ * With a ledger directory the connect times of the last hour are also kept in a small file there
+ * (`.kis-connects-<hash>.json`, times only; the name is a hash of server and key, never the key),
+ * so a restart of the whole process (a crash loop) does not start the ceiling's count over.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 export interface ConnectGate {
   /** Failures since the last healthy connection. */
   streak: number;
@@ -16,7 +24,11 @@ export interface ConnectGate {
   readonly connects: number[];
   /** One promise per socket of this key not yet closed; each resolves on its 'close'. */
   readonly sockets: Set<Promise<void>>;
+  /** Where the connect times are kept across restarts, or null. */
+  ledgerFile: string | null;
 }
+
+const HOUR_MS = 3_600_000;
 
 const REGISTRY = Symbol.for('@kis-nodes/node-red-kis/connect-gates');
 type Registry = Map<string, ConnectGate>;
@@ -31,21 +43,44 @@ function registry(): Registry {
   return r;
 }
 
-export function gateFor(restUrl: string, appKey: string): ConnectGate {
+export function gateFor(restUrl: string, appKey: string, ledgerDir?: string): ConnectGate {
   const id = `${restUrl.replace(/\/+$/, '')}\u0000${appKey}`;
   const r = registry();
   let gate = r.get(id);
   if (gate === undefined) {
-    gate = { streak: 0, notBefore: 0, lastAttemptAt: -Infinity, connects: [], sockets: new Set() };
+    gate = { streak: 0, notBefore: 0, lastAttemptAt: -Infinity, connects: [], sockets: new Set(), ledgerFile: null };
     r.set(id, gate);
+  }
+  if (ledgerDir !== undefined && ledgerDir !== '' && gate.ledgerFile === null) {
+    gate.ledgerFile = join(ledgerDir, `.kis-connects-${createHash('sha256').update(id).digest('hex').slice(0, 16)}.json`);
+    load(gate, gate.ledgerFile);
   }
   return gate;
 }
 
-/** Note a connect now; forgets those older than an hour. */
+function load(gate: ConnectGate, file: string): void {
+  let times: unknown;
+  try {
+    times = (JSON.parse(readFileSync(file, 'utf8')) as { connects?: unknown }).connects;
+  } catch {
+    return; // no ledger yet, or unreadable: start counting now
+  }
+  if (!Array.isArray(times)) return;
+  const now = Date.now();
+  const merged = new Set([...gate.connects, ...times.filter((t): t is number => typeof t === 'number' && t > now - HOUR_MS && t <= now)]);
+  gate.connects.splice(0, gate.connects.length, ...[...merged].sort((a, b) => a - b));
+}
+
+/** Note a connect now; forgets those older than an hour; writes the ledger file when there is one. */
 export function recordConnect(gate: ConnectGate, now: number): void {
   gate.connects.push(now);
-  while (gate.connects.length > 0 && (gate.connects[0] as number) <= now - 3_600_000) gate.connects.shift();
+  while (gate.connects.length > 0 && (gate.connects[0] as number) <= now - HOUR_MS) gate.connects.shift();
+  if (gate.ledgerFile === null) return;
+  try {
+    writeFileSync(gate.ledgerFile, JSON.stringify({ connects: gate.connects }));
+  } catch {
+    // a read-only directory: the in-process count still holds
+  }
 }
 
 /** Connects of this gate within the last `windowMs` (diagnostics and tests). */

@@ -92,7 +92,7 @@ export class KisSession {
     this.logSink = options.log;
     this.redactor = new Redactor([this.o.appKey, this.o.appSecret]);
     this.frameErrors = new FrameErrorCounter(this.o.frameErrorLogIntervalMs);
-    this.gate = gateFor(this.o.restUrl, this.o.appKey);
+    this.gate = gateFor(this.o.restUrl, this.o.appKey, options.connectLedgerDir);
     this.registry = new SubscriptionRegistry(this.o.maxRegistrations);
     this.registry.onSinkError = (err, r) => this.logOnce(`sink:${r.trId}|${r.trKey}`, 'error', `a listener of ${r.trId} ${r.trKey} threw: ${err instanceof Error ? err.message : String(err)}`);
     this.queue = new PacedSendQueue({ pacingMs: this.o.pacingMs, ackTimeoutMs: this.o.ackTimeoutMs, send: (req) => this.sendRequest(req) });
@@ -270,7 +270,7 @@ export class KisSession {
         this.keyExpired();
         return;
       case 'in-use':
-        this.dropConnection({ kind: 'in-use' }, 'another live session already uses this app key (KIS allows one)', code);
+        this.appKeyInUse();
         return;
       case 'resend':
         if (r.retries < MAX_RETRYABLE_RESENDS) {
@@ -491,9 +491,10 @@ export class KisSession {
   }
 
   private onControl(ack: ControlFrame): void {
-    // Connection-level answers, whichever request they belong to.
+    // Connection-level answers, whichever request they belong to (so onSubscribeAck's verdicts for
+    // these two codes are never reached from here; they call the same methods).
     if (ack.msgCd === 'OPSP0011') return this.keyExpired();
-    if (ack.msgCd === 'OPSP8996') return this.dropConnection({ kind: 'in-use' }, 'another live session already uses this app key (KIS allows one)', 'OPSP8996');
+    if (ack.msgCd === 'OPSP8996') return this.appKeyInUse();
     if (this.queue.handleAck(ack)) return;
     // Not the answer to an outstanding request: a late answer after a timeout (accepted), or an
     // answer that names no request (an error ack without tr_key is charged to nobody).
@@ -504,6 +505,11 @@ export class KisSession {
       return;
     }
     this.countFrameError({ type: 'error', code: 'unmatched-ack', trId: ack.trId, message: `an answer ${this.redactor.code(ack.msgCd)} (${ack.trId || 'no tr_id'} ${ack.trKey || 'no tr_key'}) that matches no outstanding request` });
+  }
+
+  /** OPSP8996: another live session holds this app key (or KIS still holds our old slot). */
+  private appKeyInUse(): void {
+    this.dropConnection({ kind: 'in-use' }, 'another live session already uses this app key (KIS allows one)', 'OPSP8996');
   }
 
   private keyExpired(): void {

@@ -1,20 +1,24 @@
 /** Client-side checks of a subscribe() and the handle it returns. */
-import { isValidKey, keyKindOf } from '../protocol/route';
-import { isTrId, TR_TABLES, type TrId } from '../protocol/tr-tables';
+import { isValidTrKey } from '../protocol/tr-keys';
+import { isTrId, TR_TABLES, type TrId, type TrKeyType } from '../protocol/tr-tables';
 import type { Registration } from './registry';
 import { CLIENT_ERROR_CODES, type RecordSink, type SubscriptionHandle } from './types';
 
-/** 체결통보 tr_key is the HTS ID (doc §2): short, no spaces. */
-const HTS_ID = /^[A-Za-z0-9_.@-]{1,16}$/;
+/** What a refused tr_key should have been, per key type (lib/protocol/tr-keys.ts has the rules). */
+const KEY_WHAT: Readonly<Record<TrKeyType, string>> = {
+  stock: 'stock code (6 characters such as 005930, or 7 such as Q500001)',
+  etf: 'ETF code (6 characters such as 069500)',
+  index: 'index code (4 digits such as 0001)',
+  elw: 'ELW code (6 characters such as 57JN53)',
+  'hts-id': 'HTS ID (1–16 letters or digits)',
+};
 
 /** Why (trId, trKey) cannot be subscribed on this server, or null. */
 export function refusalOf(trId: string, trKey: string, server: 'real' | 'paper' | undefined): { code: string; message: string } | null {
   if (!isTrId(trId)) return { code: CLIENT_ERROR_CODES.UNKNOWN_TR, message: `unknown TR id ${JSON.stringify(String(trId).slice(0, 16))}` };
   const table = TR_TABLES[trId];
-  if (table.kind === 'notice' ? !HTS_ID.test(trKey) : !isValidKey(table.kind, trKey)) {
-    const what = table.kind === 'notice' ? 'HTS ID (1–16 letters or digits)'
-      : keyKindOf(table) === 'index' ? 'index code (4 digits such as 0001)' : 'stock code (6 characters such as 005930, or 7 such as Q500001)';
-    return { code: CLIENT_ERROR_CODES.BAD_CODE, message: `${JSON.stringify(String(trKey).slice(0, 20))} is not a valid ${what}` };
+  if (!isValidTrKey(table.keyType, trKey)) {
+    return { code: CLIENT_ERROR_CODES.BAD_CODE, message: `${JSON.stringify(String(trKey).slice(0, 20))} is not a valid ${KEY_WHAT[table.keyType]}` };
   }
   if (server !== undefined && !(server === 'paper' ? table.paper : table.real)) {
     return { code: CLIENT_ERROR_CODES.NOT_ON_SERVER, message: `${trId} (${table.en}) is not served by the ${server === 'paper' ? 'paper (모의투자)' : 'real (실전)'} server` };

@@ -53,6 +53,12 @@ export interface KisSessionOptions {
    * code `CEILING`).
    */
   readonly connectCeiling?: { readonly perMinute?: number; readonly perHour?: number };
+  /**
+   * A directory where the connect times of the last hour are kept (a small file, times only), so
+   * the ceiling also holds across a restart of the process. Default: none (in memory only);
+   * kis-config uses the Node-RED user directory for KIS servers.
+   */
+  readonly connectLedgerDir?: string;
   /** Wait after HTTP 429 without Retry-After (default 61 000 ms). */
   readonly rateLimitDelayMs?: number;
   /** A close frame unanswered for this long: the socket is destroyed (default 2000 ms). */

@@ -8,6 +8,7 @@
  * Prints the URLs and the demo credentials (human-readable, or with --json one JSON line with
  * restUrl, wsUrl, appKey, appSecret for scripts). Stops cleanly on SIGINT/SIGTERM.
  */
+import { isValidHtsId, normalizeAccount, ORDERS_PATH } from './orders';
 import { startSimulator } from './server';
 import type { SimulatorOptions } from './types';
 
@@ -24,6 +25,8 @@ const USAGE = `Usage: kis-simulator [options]
   --seed <n>        seed of the deterministic market (default 1)
   --hours <h>       always (default) or kst (follow KRX/NXT market hours)
   --mode <m>        real (default) or paper (serves only H0STCNT0, H0STASP0, H0STCNI9)
+  --layout <l>      field layouts: doc (default, the documented counts) or 2026-09
+                    (the portal's lists of 2026-09-11, e.g. 체결 with MARKET_CLS_CODE)
   --vi <on|off>     random VIs in KRX continuous trading (default: on with --hours kst)
   --ping-interval <s>  seconds between PINGPONG messages (default 100, as observed on KIS)
   --ping-timeout <s>   close (uncleanly) a session that has not echoed a PINGPONG for this long
@@ -31,6 +34,10 @@ const USAGE = `Usage: kis-simulator [options]
   --accept-control-pong  also count a WebSocket pong control frame as the PINGPONG answer
                        (default: only the text echo counts; the official samples send a pong
                        frame, and whether real KIS accepts that is not settled)
+  --hts-id <id>     HTS ID of the simulated customer: 체결통보 only for it; another one is dropped
+                    after its ack, as KIS does (default: any HTS ID gets the notices)
+  --account <no>    account number in the notices: 10 digits, or 8 (product code 01 added)
+                    (default 5012345601); orders: POST /sim/orders (loopback only)
   --json            print one JSON line {restUrl, wsUrl, appKey, appSecret}
   --help            this text`;
 
@@ -71,6 +78,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         o.mode = m;
         break;
       }
+      case '--layout': {
+        const l = value();
+        if (l !== 'doc' && l !== '2026-09') throw new Error('--layout is doc or 2026-09');
+        o.layout = l;
+        break;
+      }
       case '--vi': {
         const v = value();
         if (v !== 'on' && v !== 'off') throw new Error('--vi is on or off');
@@ -80,6 +93,13 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--ping-interval': o.pingIntervalMs = secondsArg('--ping-interval', value()); break;
       case '--ping-timeout': o.pingTimeoutMs = secondsArg('--ping-timeout', value()); break;
       case '--accept-control-pong': o.acceptControlPong = true; break;
+      case '--hts-id': {
+        const id = value();
+        if (id === undefined || !isValidHtsId(id)) throw new Error('--hts-id needs 1–16 letters or digits');
+        o.htsId = id;
+        break;
+      }
+      case '--account': o.account = normalizeAccount(value() ?? ''); break;
       case '--json': json = true; break;
       case '--help': case '-h': help = true; break;
       default: throw new Error(`unknown option ${arg}`);
@@ -113,6 +133,8 @@ async function main(): Promise<void> {
         `  WebSocket:           ${sim.wsUrl}`,
         `  demo app key:        ${sim.appKey}`,
         `  demo app secret:     ${sim.appSecret}`,
+        `  HTS ID, account:     ${sim.htsId}, ${sim.account} (체결통보 H0STCNI0/H0STCNI9)`,
+        `  place an order:      POST ${sim.restUrl}${ORDERS_PATH} {"code":"005930","side":"buy","qty":10,"price":0}`,
         'Press Ctrl+C to stop.',
       ].join('\n') + '\n',
     );

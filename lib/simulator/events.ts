@@ -9,7 +9,7 @@ export interface MarketEvent {
   readonly seq: number;
   /** KST HHMMSS of the event. */
   readonly time: string;
-  /** The venue the event belongs to (UN feeds see both). */
+  /** The venue the event belongs to (통합 feeds show KRX's). */
   readonly venue: 'KRX' | 'NXT';
   readonly halted: boolean;
   /** TR_SUSP_REAS_CNTT: '(null)' when none, as observed on real frames. */
@@ -40,9 +40,13 @@ export class EventLog {
     if (this.events.length > LOG_SIZE) this.events.shift();
   }
 
-  /** The first event after `cursor` that a feed of `venue` shows, or undefined. */
+  /**
+   * The first event after `cursor` that a feed of `venue` shows, or undefined. 통합 shows KRX's
+   * events (a VI or halt is announced by both venues; 통합 announces it once).
+   */
   after(cursor: number, venue: Venue): MarketEvent | undefined {
-    for (const e of this.events) if (e.seq > cursor && (venue === 'UN' || e.venue === venue)) return e;
+    const own = venue === 'UN' ? 'KRX' : venue;
+    for (const e of this.events) if (e.seq > cursor && e.venue === own) return e;
     return undefined;
   }
 }

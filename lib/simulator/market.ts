@@ -3,7 +3,7 @@
  * shared by every venue, session and feed) and shortcuts to the families' records for tests and
  * benchmarks. Deterministic for a seed and a sequence of calls.
  */
-import type { TrId, TrTable } from '../protocol/tr-tables';
+import type { LayoutEdition, TrId, TrTable } from '../protocol/tr-tables';
 import type { MarketClock } from './clock';
 import { familyOf, type Feed } from './families';
 import { noticeRecord } from './families/notice';
@@ -14,10 +14,17 @@ export class MarketModel {
   /** Feeds behind `record()`, one per (TR, code). */
   private readonly feeds = new Map<string, Feed>();
 
+  /** Which layouts the records follow (docs/protocol/realtime-trs.md, layout drift). */
+  readonly layout: LayoutEdition;
+  private readonly behaviour: MarketBehaviour;
+
   constructor(
     readonly seed: number,
-    private readonly behaviour: MarketBehaviour = { vi: false },
-  ) {}
+    options: { readonly vi?: boolean; readonly layout?: LayoutEdition } = {},
+  ) {
+    this.behaviour = { vi: options.vi ?? false };
+    this.layout = options.layout ?? 'doc';
+  }
 
   market(code: string): CodeMarket {
     let m = this.markets.get(code);

@@ -168,6 +168,8 @@ export class CodeMarket {
   readonly profile: StockProfile;
   readonly upper: number;
   readonly lower: number;
+  /** Told of every trade this market prints (the simulator's order engine fills orders with them, orders.ts). */
+  onTrade: ((code: string, trade: TradeSnapshot, clock: MarketClock) => void) | null = null;
   /** Price of the last trade on any venue (0 before the first trade). */
   lastPrice = 0;
   private readonly prng: Prng;
@@ -327,6 +329,7 @@ export class CodeMarket {
     out.bidQ1 = q.bid[0]!;
     out.totalAsk = sum(q.ask);
     out.totalBid = sum(q.bid);
+    if (this.onTrade !== null) this.onTrade(this.profile.code, out, clock);
 
     // A buy that ate into the ask may lift the price a tick (a sell may drop it), never the other way,
     // so the last trade stays within the touch.

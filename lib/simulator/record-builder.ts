@@ -1,5 +1,5 @@
 import type { FieldDef } from '../protocol/field-def';
-import { TR_IDS, TR_TABLES, type TrId, type TrKind } from '../protocol/tr-tables';
+import { LAYOUT_EDITIONS, layoutFor, TR_IDS, TR_TABLES, type LayoutEdition, type TrId, type TrKind, type TrTable } from '../protocol/tr-tables';
 
 /** Where the value of one field comes from, given the generator's context. */
 export type FieldSource<C> = (c: C) => string | number;
@@ -24,14 +24,30 @@ export function compileRecordBuilder<C>(fields: readonly FieldDef[], sources: Re
   };
 }
 
-/** Record builders for every TR of one kind, from the shared tables. */
-export function compileKindBuilders<C>(kind: TrKind | string, sources: Readonly<Record<string, FieldSource<C>>>): Readonly<Partial<Record<TrId, (c: C) => string>>> {
-  const out: Partial<Record<TrId, (c: C) => string>> = {};
+/** A record builder per TR of one kind and per layout edition. */
+export type KindBuilders<C> = Readonly<Partial<Record<TrId, Readonly<Record<LayoutEdition, (c: C) => string>>>>>;
+
+/**
+ * Record builders for every TR of one kind, from the shared tables: one per layout edition
+ * (`doc`, `2026-09`), each from the layout that edition's server sends (layoutFor).
+ */
+export function compileKindBuilders<C>(kind: TrKind, sources: Readonly<Record<string, FieldSource<C>>>): KindBuilders<C> {
+  const out: Partial<Record<TrId, Readonly<Record<LayoutEdition, (c: C) => string>>>> = {};
   for (const trId of TR_IDS) {
     const t = TR_TABLES[trId];
-    if (t.kind === kind) out[trId] = compileRecordBuilder(t.fields, sources, trId);
+    if (t.kind !== kind) continue;
+    const byEdition = {} as Record<LayoutEdition, (c: C) => string>;
+    for (const e of LAYOUT_EDITIONS) byEdition[e] = compileRecordBuilder(layoutFor(t, e).fields, sources, `${trId} (${e})`);
+    out[trId] = byEdition;
   }
   return out;
+}
+
+/** The builder of a TR for a layout edition (throws for a TR the builders are not for: a wiring error). */
+export function builderFor<C>(builders: KindBuilders<C>, table: TrTable, edition: LayoutEdition): (c: C) => string {
+  const b = builders[table.trId];
+  if (b === undefined) throw new Error(`simulator: no record builder for ${table.trId} (kind ${table.kind})`);
+  return b[edition];
 }
 
 /** Two decimals, as KIS sends rates and averages. */

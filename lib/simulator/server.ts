@@ -13,11 +13,13 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { AesKey } from '../protocol/crypto';
 import { kstDate, kstTime } from '../protocol/kst';
 import { opspInfo } from '../protocol/opsp';
+import { isValidTrKey } from '../protocol/tr-keys';
 import { trTable, type TrId } from '../protocol/tr-tables';
 import { marketClock } from './clock';
 import { familyOf } from './families';
 import { MarketModel } from './market';
 import { feedFor, masterFileHandler } from './master-files';
+import { attachOrders, DEFAULT_HTS_ID, handleOrdersHttp, type OrderEngine } from './orders';
 import { isPingPongEcho, readRequest } from './requests';
 import { RestApi } from './rest';
 import { Streamer, type Subscription } from './streams';
@@ -115,6 +117,8 @@ class Simulator {
   private readonly acceptControlPong: boolean;
 
   private readonly model: MarketModel;
+  private readonly orders: OrderEngine;
+  private readonly wrongHtsIdDropMs: number;
   private readonly rest: RestApi;
   private readonly streamer: Streamer;
   private readonly server: Server;
@@ -151,7 +155,9 @@ class Simulator {
     // server counts that is not settled (docs/protocol/wire.md). A client that passes here by
     // default passes on either behaviour; acceptControlPong lets a pong-only client be tested too.
     this.acceptControlPong = o.acceptControlPong ?? false;
-    this.model = new MarketModel(o.seed ?? DEFAULTS.seed, { vi: o.vi ?? this.hours === 'kst' });
+    this.model = new MarketModel(o.seed ?? DEFAULTS.seed, { vi: o.vi ?? this.hours === 'kst', layout: o.layout ?? 'doc' });
+    this.orders = attachOrders(this.model, o);
+    this.wrongHtsIdDropMs = o.wrongHtsIdDropMs ?? 300;
     this.rest = new RestApi(this.credentials, this.now, o.tokenMinIntervalMs ?? DEFAULTS.tokenMinIntervalMs);
     this.streamer = new Streamer(
       o.rate ?? DEFAULTS.rate,
@@ -163,7 +169,7 @@ class Simulator {
     );
 
     const masterFiles = masterFileHandler(o.seed ?? DEFAULTS.seed);
-    this.server = createServer((req, res) => masterFiles(req, res) || this.rest.onHttp(req, res));
+    this.server = createServer((req, res) => masterFiles(req, res) || handleOrdersHttp(req, res, this.orders, () => marketClock(this.now(), this.hours)) || this.rest.onHttp(req, res));
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INBOUND_BYTES, perMessageDeflate: false });
     // The real server accepts any path (docs/protocol/wire.md): /tryitout, /tryitout/H0STCNT0, or none.
     this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
@@ -218,6 +224,14 @@ class Simulator {
       emitNotice: (htsId) => this.emitNotice(htsId),
       triggerVi: (code) => this.model.market(code).triggerVi(),
       setHalt: (code, halted, reason) => this.model.market(code).setHalt(halted, reason ?? '매매거래정지 (simulated)', marketClock(this.now(), this.hours)),
+      htsId: this.orders.htsId ?? DEFAULT_HTS_ID,
+      account: this.orders.account,
+      orders: {
+        place: (order) => this.orders.place(order, marketClock(this.now(), this.hours)),
+        cancel: (orderNo) => this.orders.cancel(orderNo, marketClock(this.now(), this.hours)),
+        modify: (orderNo, change) => this.orders.modify(orderNo, change, marketClock(this.now(), this.hours)),
+        working: () => this.orders.workingOrders(),
+      },
       setRate: (rate, code) => {
         if (code === undefined) this.streamer.defaultRate = rate;
         else this.streamer.rates.set(code, rate);
@@ -311,7 +325,7 @@ class Simulator {
     const family = table === undefined ? undefined : familyOf(table);
     if (table === undefined || family === undefined || !(this.mode === 'paper' ? table.paper : table.real)) return answer('OPSP8991');
     if (trKey === '') return answer('OPSP9990');
-    if (!family.validKey(trKey)) return answer('OPSP8992');
+    if (!isValidTrKey(table.keyType, trKey)) return answer('OPSP8992');
 
     const pairKey = trId + '|' + trKey;
     if (req.trType === '2') {
@@ -328,6 +342,8 @@ class Simulator {
     const feed = feedFor(table, trKey, () => family.open(this.model, table, trKey));
     session.subs.set(pairKey, { trId: table.trId, trKey, table, feed, statKey: pairKey, due: 0 });
     answer('OPSP0000', aes);
+    // KIS drops the connection (no close frame) after a 체결통보 registration with a wrong HTS ID (docs/protocol/notices.md).
+    if (table.kind === 'notice' && !this.orders.acceptsHtsId(trKey)) setTimeout(() => session.closed || this.kill(session), this.wrongHtsIdDropMs).unref();
   }
 
   private takeRefusal(trId: string, trKey: string): string | null {
@@ -393,12 +409,15 @@ class Simulator {
   private emitNotice(htsId?: string): number {
     if (this.silent) return 0;
     const clock = marketClock(this.now(), this.hours);
+    if (htsId === undefined || this.orders.acceptsHtsId(htsId)) this.orders.emitFill(clock);
     let sent = 0;
     for (const s of this.sessions) {
       if (s.closed) continue;
       for (const sub of s.subs.values()) {
         if (sub.table.kind !== 'notice' || (htsId !== undefined && sub.trKey !== htsId)) continue;
-        if (this.streamer.sendOne(s, sub, clock)) sent++;
+        let any = false;
+        while (this.streamer.sendOne(s, sub, clock)) any = true;
+        if (any) sent++;
       }
     }
     return sent;

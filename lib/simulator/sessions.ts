@@ -4,7 +4,7 @@
  * codes a record shows for it. The hours come from the protocol's market calendar
  * (docs/protocol/market-calendar.md); this file only maps them to phases.
  */
-import { marketSession } from '../protocol/market-hours';
+import { kstDayStart, sessionAt, type SessionRule } from '../protocol/market-calendar';
 
 /**
  * KRX phases. `opening-auction` / `closing-auction`: the 시가/종가 단일가 calls (no trades; expected
@@ -44,24 +44,54 @@ export function isAuction(phase: KrxPhase): boolean {
   return phase === 'opening-auction' || phase === 'closing-auction' || phase === 'overtime-auction';
 }
 
+/** The opening call publishes expected prices only in its last 10 minutes (08:50 since 2025-03-04; docs/protocol/market-calendar.md). */
+const OPENING_EXPECTED_S = 600;
+/** 시간외 단일가 matches every 10 minutes. */
+const OVERTIME_CALL_MS = 600_000;
+
+const CLOSED: Pick<SessionState, 'krx' | 'krxStart' | 'krxEnd' | 'expectedFrom' | 'mkopKrx' | 'marketClsKrx'> = {
+  krx: 'closed', krxStart: 0, krxEnd: 0, expectedFrom: 0, mkopKrx: '20', marketClsKrx: '2',
+};
+
+/** The KRX phase of a calendar session, with its window. */
+function krxPhase(rule: SessionRule | null, dayStart: number, epochMs: number): Pick<SessionState, 'krx' | 'krxStart' | 'krxEnd' | 'expectedFrom' | 'mkopKrx' | 'marketClsKrx'> {
+  if (rule === null) return CLOSED;
+  const start = dayStart + rule.start * 1000, end = dayStart + rule.end * 1000;
+  switch (rule.kind) {
+    case 'regular':
+      return { krx: 'continuous', krxStart: start, krxEnd: end, expectedFrom: 0, mkopKrx: '20', marketClsKrx: '2' };
+    case 'opening-auction':
+      return { krx: 'opening-auction', krxStart: start, krxEnd: end, expectedFrom: end - OPENING_EXPECTED_S * 1000, mkopKrx: '10', marketClsKrx: '2' };
+    case 'closing-auction':
+      return { krx: 'closing-auction', krxStart: start, krxEnd: end, expectedFrom: start, mkopKrx: '20', marketClsKrx: '5' };
+    case 'after-hours-single-price': {
+      const callStart = start + Math.floor((epochMs - start) / OVERTIME_CALL_MS) * OVERTIME_CALL_MS;
+      return { krx: 'overtime-auction', krxStart: callStart, krxEnd: Math.min(end, callStart + OVERTIME_CALL_MS), expectedFrom: callStart, mkopKrx: '40', marketClsKrx: '3' };
+    }
+    case 'after-market':
+      return { krx: 'after-market', krxStart: start, krxEnd: end, expectedFrom: 0, mkopKrx: '30', marketClsKrx: '3' };
+    default:
+      // 장전/장후 시간외 종가 (trades at a fixed close price) are not modelled: no data then.
+      return CLOSED;
+  }
+}
+
 /**
- * The sessions in force at an instant, from the protocol's calendar. NEW_MKOP_CLS_CODE: first
+ * The sessions in force at an instant, from the protocol's market calendar (which dates the KRX
+ * after-market from 2026-09-14 and the end of 시간외 단일가 on 2026-09-11). NEW_MKOP_CLS_CODE: first
  * char 1 장개시전 / 2 장중 / 3 장종료후 / 4 시간외단일가, second 0 보통 (docs/protocol/realtime-trs.md);
- * 1x/3x for NXT pre-/after-market is our inference.
+ * its value in the pre-/after-markets is our inference.
  */
 export function sessionsAt(epochMs: number): SessionState {
-  const krx = marketSession('KRX', epochMs);
-  const nxt = marketSession('NXT', epochMs);
-  const nxtPre = nxt.label === 'pre-market', nxtAfter = nxt.label === 'after-market';
+  const day = kstDayStart(epochMs);
+  const krx = sessionAt('KRX', epochMs).session;
+  const nxt = sessionAt('NXT', epochMs).session;
+  const nxtTrades = nxt !== null && nxt.trades;
+  const nxtPre = nxtTrades && nxt.kind === 'pre-market', nxtAfter = nxtTrades && nxt.kind === 'after-market';
   return {
-    krx: krx.open ? 'continuous' : 'closed',
-    krxStart: krx.open ? epochMs : 0,
-    krxEnd: krx.closesAt ?? 0,
-    expectedFrom: 0,
-    nxt: nxt.open ? 'continuous' : 'closed',
-    mkopKrx: '20',
+    ...krxPhase(krx, day, epochMs),
+    nxt: nxtTrades ? 'continuous' : 'closed',
     mkopNxt: nxtPre ? '10' : nxtAfter ? '30' : '20',
-    marketClsKrx: '2',
     marketClsNxt: nxtPre ? '1' : nxtAfter ? '3' : '2',
   };
 }

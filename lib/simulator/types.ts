@@ -1,3 +1,5 @@
+import type { LayoutEdition } from '../protocol/tr-tables';
+
 /**
  * Contract of the local KIS simulator. Implemented in lib/simulator/; the session tests,
  * the node tests, the demo and the benchmarks all drive it through this interface.
@@ -30,6 +32,11 @@ export interface SimulatorOptions {
    * `triggerVi` there).
    */
   readonly vi?: boolean;
+  /**
+   * Which field layouts to send: `doc` (default: the documented counts, e.g. 체결 46) or `2026-09`
+   * (the portal's lists of 2026-09-11: 체결 47 with MARKET_CLS_CODE, 호가 62/63 KRX, 62 NXT, 66 통합, …).
+   */
+  readonly layout?: LayoutEdition;
   /** Clock (epoch ms); injectable for tests. */
   readonly now?: () => number;
   /** Accepted app keys; default: the one demo credential pair (DEMO_APP_KEY / DEMO_APP_SECRET). */
@@ -63,6 +70,43 @@ export interface SimulatorOptions {
   readonly maxBufferedBytes?: number;
   /** Scheduler period in ms (default 10). */
   readonly tickMs?: number;
+  /**
+   * HTS ID of the simulated customer (CLI `--hts-id`). Set: 체결통보 notices go only to that tr_key, and a
+   * 체결통보 subscription with another one is dropped without a close frame shortly after its ack, as KIS
+   * does (docs/protocol/notices.md). Unset: any HTS ID gets the notices (`htsId` reads 'kisdemo').
+   */
+  readonly htsId?: string;
+  /** Account number in the notices (CLI `--account`): 10 digits, or 8 (product code 01 added). Default 5012345601. */
+  readonly account?: string;
+  /** Mean interval of the automatic, seeded orders while a 체결통보 subscription exists (default 6000 ms; 0 = only placed orders). */
+  readonly autoOrderIntervalMs?: number;
+  /** Delay between the ack of a wrong-HTS-ID 체결통보 subscription and the drop (default 300 ms). */
+  readonly wrongHtsIdDropMs?: number;
+}
+
+/** An order for the simulated account (RunningSimulator.orders.place, POST /sim/orders). */
+export interface SimulatorOrder {
+  readonly code: string;
+  readonly side: 'buy' | 'sell';
+  readonly qty: number;
+  /** Limit price on the tick grid; 0 or absent = market order. */
+  readonly price?: number;
+  readonly condition?: 'none' | 'ioc' | 'fok';
+}
+
+export interface SimulatorOrderResult {
+  readonly orderNo: string;
+  readonly branchNo: string;
+  readonly accepted: boolean;
+  readonly reason?: string;
+}
+
+/** The simulated account's orders: each produces 체결통보 notices (accepted, fills, …) for the subscribers. */
+export interface SimulatorOrders {
+  place(order: SimulatorOrder): SimulatorOrderResult;
+  cancel(orderNo: string): SimulatorOrderResult;
+  modify(orderNo: string, change: { readonly price?: number; readonly qty?: number }): SimulatorOrderResult;
+  working(): readonly { readonly orderNo: string; readonly code: string; readonly side: 'buy' | 'sell'; readonly qty: number; readonly filled: number; readonly price: number }[];
 }
 
 /** One request the simulator received on a WebSocket, for pacing and duplicate checks in tests. */
@@ -122,10 +166,15 @@ export interface RunningSimulator {
   readonly appKey: string;
   readonly appSecret: string;
   readonly faults: SimulatorFaults;
+  /** The simulated customer's HTS ID (the configured one, else 'kisdemo') and account number. */
+  readonly htsId: string;
+  readonly account: string;
+  readonly orders: SimulatorOrders;
   stats(): SimulatorStats;
   /**
-   * Send one simulated fill (체결통보, encrypted) to every session subscribed to H0STCNI0/H0STCNI9
-   * (only those whose tr_key is `htsId`, if given). Returns the number of frames sent.
+   * Place a market order for the simulated customer that fills at once and send its 체결통보 (accepted,
+   * then the fill or fills; encrypted) to every H0STCNI0/H0STCNI9 subscription (only those whose tr_key
+   * is `htsId`, if given). Returns the number of subscriptions that got them.
    */
   emitNotice(htsId?: string): number;
   /** Make the next KRX continuous trade of `code` trigger a VI (2-minute call, announced in 장운영정보). */

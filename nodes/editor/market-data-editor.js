@@ -1,7 +1,7 @@
 /*
  * Editor logic shared by kis-tick, kis-quote and kis-realtime (plain browser JS). scripts/gen-docs.js
  * inlines this file, after the protocol data it generates from dist/lib/protocol (known stock and
- * index names, the code checks, the data kinds with their TRs, the routing rule itself and the
+ * index names, the tr_key checks, the data kinds with their TRs, the routing rule itself and the
  * registration limit), into every dialog at the KIS_EDITOR_SHARED marker. Defined once even though
  * each dialog carries it.
  */
@@ -48,8 +48,10 @@ window.KisEditor = window.KisEditor || (function () {
     return Boolean(k && k.key === 'index');
   }
 
+  /** The runtime's own tr_key rule for the kind's key type (lib/protocol/tr-keys.ts, serialised). */
   function isValidKey(kind, code) {
-    return isIndexKind(kind) ? data.isValidIndexCode(code) : data.isValidStockCode(code);
+    var k = kindInfo(kind);
+    return k ? data.isValidTrKey(k.key, code) : data.isValidStockCode(code);
   }
 
   /** The route of one code (the runtime's own rule, serialised): {trId, venue, routedTo, reason}. */
@@ -91,8 +93,8 @@ window.KisEditor = window.KisEditor || (function () {
   }
 
   /**
-   * Distinct (TR, code) pairs the session of `serverId` would register over kis-tick, kis-quote and
-   * kis-realtime nodes, each code routed like the runtime does; `self` counts with the dialog's values.
+   * Distinct (TR, code) pairs the session of `serverId` would register over kis-tick, kis-quote,
+   * kis-realtime and kis-notice nodes, each code routed like the runtime does; `self` counts with the dialog's values.
    */
   function registrationsOf(serverId, self, selfCodes, selfExchange, selfKind) {
     var pairs = {};
@@ -103,12 +105,16 @@ window.KisEditor = window.KisEditor || (function () {
         pairs[routeOf(kind, exchange, c).trId + '|' + c] = true;
       });
     }
+    // Every kis-notice of a session shares one 체결통보 registration (the config's one HTS ID).
+    var NOTICE = 'notice';
     RED.nodes.eachNode(function (n) {
+      if (n.type === 'kis-notice' && n.server && sessionKey(n.server) === key && isActive(n) && !(self && n.id === self.id)) pairs[NOTICE] = true;
       if (!isDataNode(n.type) || !n.server || sessionKey(n.server) !== key || !isActive(n)) return;
       if (self && n.id === self.id) return;
       add(kindOf(n), n.exchange, codesOf(n.codes));
     });
-    if (self) add(selfKind || kindOf(self), selfExchange, selfCodes);
+    if (self && self.type === 'kis-notice') pairs[NOTICE] = true;
+    else if (self) add(selfKind || kindOf(self), selfExchange, selfCodes);
     return Object.keys(pairs).length;
   }
 

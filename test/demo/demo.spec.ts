@@ -11,7 +11,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { artifactsDir, launchBrowser, openPage, screenshot, type TrackedPage } from '../helpers/browser';
+import { deployFromEditor, openEditor, type EditorRED } from '../helpers/editor';
 import { repoRoot } from '../helpers/node-red-process';
+import { filesUnder } from '../packaging/package-info';
 
 const demoScript = path.join(repoRoot, 'scripts', 'demo.js');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -129,10 +131,9 @@ describe('npm start demo (scripts/demo.js) in chromium', function () {
   before(async () => {
     userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kis-demo-'));
     demo = await startDemo(userDir);
-    // Show the chart's clock in KST, as a trader in Korea sees it (chromium follows TZ).
-    process.env['TZ'] = 'Asia/Seoul';
     browser = await launchBrowser();
-    tracked = await openPage(browser, { locale: 'ko-KR', viewport: { width: 1400, height: 900 } });
+    // A browser in UTC: the dashboard must still show KST (market data is KST everywhere).
+    tracked = await openPage(browser, { locale: 'ko-KR', viewport: { width: 1400, height: 900 }, timezoneId: 'UTC' });
   });
 
   after(async () => {
@@ -145,9 +146,12 @@ describe('npm start demo (scripts/demo.js) in chromium', function () {
     assert.ok(demo);
     assert.match(demo.dashboardUrl, /\/dashboard\/kis$/);
     for (const f of ['settings.js', 'flows.json']) assert.ok(fs.existsSync(path.join(userDir, f)), `${f} in the user dir`);
-    const flows = JSON.parse(fs.readFileSync(path.join(userDir, 'flows.json'), 'utf8')) as { id: string }[];
-    const example = JSON.parse(fs.readFileSync(path.join(repoRoot, 'examples', '02-live-dashboard.json'), 'utf8')) as { id: string }[];
-    assert.deepEqual(flows.slice(1), example, 'the demo deploys exactly the dashboard example');
+    const flows = JSON.parse(fs.readFileSync(path.join(userDir, 'flows.json'), 'utf8')) as { id: string; type: string }[];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { demoFlows } = require(demoScript) as { demoFlows(): { id: string; type: string }[] };
+    assert.deepEqual(flows, demoFlows(), 'the demo deploys the dashboard example (its own copy of the ids)');
+    const example = JSON.parse(fs.readFileSync(path.join(repoRoot, 'examples', '02-live-dashboard.json'), 'utf8')) as { id: string; type: string }[];
+    assert.deepEqual(flows.slice(1).map((n) => n.type), example.map((n) => n.type), 'the same nodes as the example');
   });
 
   it('the dashboard shows a live 10-level ladder, asks above bids, and values change within seconds', async () => {
@@ -175,9 +179,8 @@ describe('npm start demo (scripts/demo.js) in chromium', function () {
       return c?.getAttribute('data-code') === '005930' && Number(c.getAttribute('data-bars')) >= 2;
     }, null, { timeout: 30000 });
     await sleep(8000); // a few seconds of chart and trades for the picture
-    const shot = await screenshot(page, 'demo-dashboard-005930');
-    fs.mkdirSync(path.join(repoRoot, 'docs'), { recursive: true });
-    fs.copyFileSync(shot, path.join(repoRoot, 'docs', 'dashboard.png'));
+    // test-artifacts/ only: docs/dashboard.png (the README's picture) is committed, a test never rewrites the tree.
+    await screenshot(page, 'demo-dashboard-005930');
     assert.deepEqual(tracked.pageErrors, []);
   });
 
@@ -196,6 +199,85 @@ describe('npm start demo (scripts/demo.js) in chromium', function () {
     await sleep(2000);
     await screenshot(page, 'demo-dashboard-000660');
     assert.deepEqual(tracked.pageErrors, []);
+  });
+
+  it('every example imports into the running demo (no "already exist" prompt) and deploys with no red badge and no warn line', async () => {
+    assert.ok(demo && browser);
+    const running = demo;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { demoFlows } = require(demoScript) as { demoFlows(): object[] };
+    const editor = await openPage(browser, { locale: 'en-US', baseURL: running.editorUrl.replace(/\/$/, '') });
+    try {
+      const { page } = editor;
+      await openEditor(page);
+      const files = filesUnder(path.join(repoRoot, 'examples')).filter((f) => f.endsWith('.json') && new RegExp(process.env['KIS_ONLY'] ?? '').test(f)).sort();
+      assert.ok(files.length >= (process.env['KIS_ONLY'] ? 1 : 7), files.join(', '));
+      for (const file of files) {
+        const name = path.relative(path.join(repoRoot, 'examples'), file);
+        const flow = JSON.parse(fs.readFileSync(file, 'utf8')) as object[];
+        // What Menu › Import › Examples does with the file; a reused id throws "import_conflict".
+        const imported = await page.evaluate((nodes) => {
+          const RED = (window as unknown as { RED: EditorRED & { workspaces: { active(): string }; nodes: { dirty(d?: boolean): boolean } } }).RED;
+          try {
+            RED.view.importNodes(nodes, { addFlow: true });
+            // The import dialog marks the workspace changed the same way (Deploy lights up).
+            RED.nodes.dirty(true);
+          } catch (err) {
+            return { error: `${(err as { code?: string }).code ?? ''} ${(err as Error).message}` };
+          }
+          return { tab: RED.workspaces.active() };
+        }, flow);
+        if (!('tab' in imported) || imported.tab === undefined) assert.fail(`${name}: ${'error' in imported ? imported.error : 'no tab'}`);
+        const tab = imported.tab;
+        const logMark = running.output().length;
+        await deployFromEditor(page);
+        // Every enabled kis data node of the example shows a status badge (it runs); none is red.
+        const dataNodes = await page.evaluate((z) => {
+          const RED = (window as unknown as { RED: EditorRED }).RED;
+          return RED.nodes.filterNodes({ z }).filter((n) => /^kis-/.test(n.type) && n['d'] !== true).map((n) => n.id);
+        }, tab);
+        assert.ok(dataNodes.length > 0 || name.includes('subscriber'), `${name}: no kis node imported`);
+        const deadline = Date.now() + 15000;
+        let silent = dataNodes;
+        while (silent.length > 0 && Date.now() < deadline) {
+          await sleep(250);
+          silent = await page.evaluate(
+            (ids) => ids.filter((id) => (document.querySelector(`g[id="${id}"] .red-ui-flow-node-status-label`)?.textContent ?? '') === ''),
+            dataNodes,
+          );
+        }
+        assert.deepEqual(silent, [], `${name}: kis nodes without a status badge after the deploy`);
+        await sleep(2000); // refusals and warnings arrive within moments of the registrations
+        const red = await page.evaluate((tab) => {
+          const RED = (window as unknown as { RED: EditorRED }).RED;
+          return RED.nodes
+            .filterNodes({})
+            .filter((n) => /^kis-/.test(n.type))
+            .map((n) => {
+              const label = document.querySelector(`g[id="${n.id}"] .red-ui-flow-node-status-label`)?.textContent ?? '';
+              const shape = document.querySelector(`g[id="${n.id}"] .red-ui-flow-node-status`);
+              return { id: n.id, z: n.z, text: label, red: [...(shape?.classList ?? [])].some((c) => /status-(dot|ring)-red/.test(c)) };
+            })
+            .filter((n) => n.red)
+            .map((n) => `${n.id}${n.z === tab ? ' (imported)' : ''}: ${n.text}`);
+        }, tab);
+        await screenshot(page, `demo-import-${name.replace(/\.json$/, '')}`);
+        assert.deepEqual(red, [], `${name}: red badges after the deploy\n${running.output().slice(logMark).slice(-3000)}`);
+        const warnings = running.output().slice(logMark).split('\n').filter((l) => /\[(warn|error)\]/.test(l));
+        assert.deepEqual(warnings, [], `${name}: warn lines after the deploy`);
+        // Back to the demo as `npm start` deployed it (the example's tab and config nodes gone), as a user
+        // trying the next example would delete them; then reload the editor.
+        const reset = await fetch(`${running.editorUrl.replace(/\/$/, '')}/flows`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'Node-RED-API-Version': 'v2', 'Node-RED-Deployment-Type': 'full' },
+          body: JSON.stringify({ flows: demoFlows() }),
+        });
+        assert.ok(reset.ok, `resetting the demo flows: HTTP ${reset.status}`);
+        await openEditor(page);
+      }
+    } finally {
+      await editor.context.close();
+    }
   });
 
   it('Ctrl-C stops Node-RED cleanly; a second start reuses the first one\'s files', async () => {

@@ -69,3 +69,36 @@ describe('README renders outside the repository (npmjs, Flow Library)', () => {
     }
   });
 });
+
+/** Badge, help and README say the same thing (the badge texts are computed, not copied). */
+describe('README, help and status badges agree', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { statusFor } = require(join(root, 'dist', 'nodes', 'status.js')) as typeof import('../../nodes/status');
+  const catalog = JSON.parse(readFileSync(join(root, 'nodes', 'locales', 'en-US', 'kis-config.json'), 'utf8')) as Record<string, unknown>;
+  const t = (key: string, params: Record<string, string | number> = {}): string => {
+    let node: unknown = catalog;
+    for (const part of key.split('.')) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined;
+    if (typeof node !== 'string') return key;
+    return node.replace(/__(\w+)__/g, (whole, name: string) => (params[name] !== undefined ? String(params[name]) : whole));
+  };
+
+  it('every refusal badge the README quotes is the text the node shows for that code', () => {
+    for (const code of ['LIMIT', 'OPSP0008', 'BAD_CODE']) {
+      const status = statusFor({ state: 'connected' } as never, { codes: 1, exchange: 'UN', refused: { code, trKey: '005930' }, problem: null } as never, null, t);
+      assert.ok(readme.includes('`' + String(status.text) + '`'), `the README does not quote the badge \`${String(status.text)}\``);
+    }
+  });
+
+  it('nobody says an invalid code blocks the deploy (the editor warns; the runtime refuses that code)', () => {
+    const texts = ['README.md', 'dist/nodes/locales/en-US/kis-tick.html', 'dist/nodes/locales/ko/kis-tick.html', 'dist/nodes/locales/en-US/kis-quote.html', 'dist/nodes/locales/ko/kis-quote.html'];
+    for (const file of texts) {
+      const text = readFileSync(join(root, file), 'utf8');
+      assert.doesNotMatch(text, /block(s)? the deploy|배포할 수 없/i, `${file} says invalid codes block the deploy`);
+    }
+    for (const lang of ['en-US', 'ko']) {
+      const help = readFileSync(join(root, 'dist', 'nodes', 'locales', lang, 'kis-tick.html'), 'utf8');
+      assert.match(help, /BAD_CODE/, `${lang} help names the run-time refusal of an invalid code`);
+    }
+  });
+});

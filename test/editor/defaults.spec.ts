@@ -99,11 +99,12 @@ describe('editor: every default of every node survives the new-node dialogs (tru
           return bad.length === 0 ? true : JSON.stringify(bad);
         };
         const invalid: string[] = [];
+        // A node invalid with its defaults as declared asks the user for a choice in its dialog (like a
+        // config reference): not this trap. The trap is a falsy default that breaks a valid node.
         const baseline = isValid(nodeWithout(null));
-        if (baseline !== true) invalid.push(`(every default as declared: ${baseline})`);
         for (const key of falsy) {
           const result = isValid(nodeWithout(key));
-          if (result !== true) invalid.push(`${key} (${result})`);
+          if (result !== true && result !== baseline) invalid.push(`${key} (${result})`);
         }
         return { known: true, category: def.category ?? '', invalid, falsy, configRefs };
       }, type);

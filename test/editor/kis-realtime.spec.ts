@@ -18,6 +18,8 @@ const seedFlows: FlowNode[] = [
   { id: 'c1', type: 'kis-config', name: 'simulator', server: 'simulator', restUrl: '', wsUrl: '', custType: 'P', reconnectInitialMs: 1000, reconnectMaxMs: 60000, maxRetries: 0, pacingMs: 100 },
   // 005930 on 통합 (NXT-tradable) and 263750 (not on NXT → KRX TR): two registrations.
   { id: 'k1', type: 'kis-tick', z: 't1', name: '', server: 'c1', codes: '005930, 263750', exchange: 'UN', output: 'each', conflateMs: 500, payload: 'full', x: 160, y: 80, wires: [[]] },
+  // A kis-realtime on the same session: H0UPCNT0 0001 and 1001, two more registrations.
+  { id: 'r0', type: 'kis-realtime', z: 't1', name: '', server: 'c1', data: 'index-tick', codes: '0001, 1001', exchange: 'UN', output: 'each', conflateMs: 500, payload: 'full', x: 160, y: 140, wires: [[]] },
 ];
 
 async function usage(page: Page): Promise<number> {
@@ -36,7 +38,7 @@ describe('editor: kis-realtime and the routing display (Node-RED + chromium)', f
     if (set === undefined || set.err !== undefined) throw new Error(`kis-realtime did not load: ${JSON.stringify(set?.err)}\n${red.output()}`);
     browser = await launchBrowser();
     current = await openPage(browser, { locale: 'en-US', baseURL: red.url });
-    await openEditor(current.page, ['c1', 'k1']);
+    await openEditor(current.page, ['c1', 'k1', 'r0']);
   });
 
   after(async () => {
@@ -62,12 +64,13 @@ describe('editor: kis-realtime and the routing display (Node-RED + chromium)', f
     assert.match(await routed.innerText(), /H0STCNT0/);
     assert.equal(await p.locator('#node-input-codes-list li[data-code="005930"]').getAttribute('data-routed-to'), null);
     assert.ok(await p.locator('#node-input-route-note').isVisible(), 'the UN rule is explained under the exchange');
-    assert.equal(await usage(p), 2);
+    // kis-tick's two plus the kis-realtime's two.
+    assert.equal(await usage(p), 4);
     // KRX for both: still two registrations (H0STCNT0 for each), and nothing is routed any more.
     await p.locator('#node-input-exchange').selectOption('KRX');
     assert.equal(await routed.getAttribute('data-routed-to'), null);
     assert.equal(await p.locator('#node-input-route-note').isVisible(), false);
-    assert.equal(await usage(p), 2);
+    assert.equal(await usage(p), 4);
     await screenshot(p, 'realtime-1-tick-routing');
     await p.locator('#node-dialog-cancel').click();
     await p.locator('#node-dialog-ok').waitFor({ state: 'detached' });
@@ -97,12 +100,18 @@ describe('editor: kis-realtime and the routing display (Node-RED + chromium)', f
         await p.locator('#node-input-codes-list li[data-code="1001"]', { hasText: 'KOSDAQ' }).waitFor();
         assert.ok(await p.locator('#node-input-index-list').isVisible(), 'the known index codes are offered');
       }
-      // Two new (TR, code) pairs on top of kis-tick's two.
-      assert.equal(await usage(p), 4, `${kind}: usage line`);
+      // Two new (TR, code) pairs on top of the four of kis-tick and r0 — none new where they are r0's own (index-tick 0001, 1001).
+      assert.equal(await usage(p), kind === 'index-tick' ? 4 : 6, `${kind}: usage line`);
     }
     await screenshot(p, 'realtime-2-dialog');
     await p.locator('#node-dialog-cancel').click();
     await p.locator('#node-dialog-ok').waitFor({ state: 'detached' });
+    // The dragged node has no connection yet: take it away again so the next deploy needs no confirmation.
+    await p.evaluate((nodeId) => {
+      const RED = (window as unknown as { RED: EditorRED & { nodes: { remove(id: string): unknown } } }).RED;
+      RED.nodes.remove(nodeId);
+      RED.view.redraw(true);
+    }, id);
   });
 
   it('an index kind refuses a stock code and offers the names; deploys green with an index code', async function () {
@@ -119,7 +128,7 @@ describe('editor: kis-realtime and the routing display (Node-RED + chromium)', f
     await p.locator('#node-input-codes-list .kis-code-invalid[data-code="005930"]').waitFor();
     await p.locator('#node-input-codes').fill('0001');
     await confirmNodeDialog(p);
-    await deployFromEditor(p, { confirmWarnings: true });
+    await deployFromEditor(p);
     await waitForStatus(p, 'r9', (s) => s.shapeClass === 'red-ui-flow-node-status-dot-green');
   });
 

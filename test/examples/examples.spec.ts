@@ -88,7 +88,7 @@ describe('examples/', function () {
   it('every file is a flow array that opens with an en + ko comment, uses the simulator, and only core, kis and dashboard nodes', () => {
     const files = fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json'));
     assert.ok(files.length >= 6, `expected the six examples, found ${files.join(', ')}`);
-    const coreOrOurs = /^(kis-config|kis-tick|kis-quote|kis-realtime|kis-bars|comment|inject|debug|function|change|switch|delay|file|mqtt in|mqtt out|mqtt-broker|status|catch|ui-.*)$/;
+    const coreOrOurs = /^(kis-config|kis-tick|kis-quote|kis-realtime|kis-bars|kis-notice|comment|inject|debug|function|change|switch|delay|file|mqtt in|mqtt out|mqtt-broker|status|catch|ui-.*)$/;
     for (const file of files) {
       const flow = loadExample(file);
       assert.equal(flow[0]?.type, 'comment', `${file}: the first node must be the explaining comment`);
@@ -102,7 +102,7 @@ describe('examples/', function () {
       }
       const sim = flow.find((n) => n.type === 'kis-config' && n['server'] === 'simulator');
       assert.ok(sim, `${file}: needs a kis-config with server "simulator"`);
-      const isData = (n: FlowNode): boolean => n.type === 'kis-tick' || n.type === 'kis-quote' || n.type === 'kis-realtime';  // kis-bars has no kis-config: it takes kis-tick msgs
+      const isData = (n: FlowNode): boolean => n.type === 'kis-tick' || n.type === 'kis-quote' || n.type === 'kis-realtime' || n.type === 'kis-notice'; // kis-bars has no kis-config: it takes kis-tick msgs
       assert.ok(flow.some(isData), `${file}: uses no kis node`);
       for (const n of flow.filter(isData)) {
         const config = flow.find((c) => c.id === n['server']);
@@ -136,6 +136,33 @@ describe('examples/', function () {
     await waitForStatus('kd-quote', (s) => s.fill === 'green');
     await waitForStatus('kd-select', (s) => /005930/.test(s.text ?? ''));
     await sleep(1500);
+    assert.deepEqual(errorsSinceDeploy(), []);
+  });
+
+  it('02 live dashboard: the chart gets KST clock labels (category axis), not epoch ms a browser would show in its own zone', async () => {
+    const shipped = loadExample('02-live-dashboard.json');
+    const chart = nodeOf(shipped, 'kd-chart');
+    assert.equal(chart['xAxisType'], 'category', 'a time axis renders in the browser\'s time zone');
+    // Tap the chart's input: a debug node wired to every output that feeds the chart.
+    const feeding = shipped.filter((n) => Array.isArray(n['wires']) && (n['wires'] as string[][]).some((port) => port.includes('kd-chart')));
+    assert.ok(feeding.length > 0, 'nothing feeds the chart');
+    let flow = shipped;
+    for (const feeder of feeding) {
+      const wires = (feeder['wires'] as string[][]).map((port) => (port.includes('kd-chart') ? [...port, 'kd-test-chart-tap'] : port));
+      flow = patch(flow, feeder.id, { wires });
+    }
+    const tap: FlowNode = { id: 'kd-test-chart-tap', type: 'debug', z: TAB.id, active: true, tosidebar: true, console: false, complete: 'payload', targetType: 'msg', x: 100, y: 900, wires: [] };
+    await deploy([...flow, tap]);
+    const isPoint = (e: { msg: string }): boolean => /"x"\s*:/.test(e.msg); // not the selector's "clear the chart" []
+    const points = await comms.waitForDebug('kd-test-chart-tap', 2, 20000, isPoint);
+    const kstNow = new Date(Date.now() + 9 * 3600_000).toISOString().slice(11, 19);
+    const seconds = (t: string): number => t.split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
+    for (const point of points) {
+      const x = (JSON.parse(point.msg) as { x: unknown }).x;
+      assert.match(String(x), /^\d\d:\d\d:\d\d$/, `chart x is not a KST clock label: ${String(x)}`);
+      const drift = Math.abs(seconds(String(x)) - seconds(kstNow));
+      assert.ok(Math.min(drift, 86400 - drift) < 120, `chart x ${String(x)} is not KST (now ${kstNow} KST)`);
+    }
     assert.deepEqual(errorsSinceDeploy(), []);
   });
 
@@ -226,7 +253,7 @@ describe('examples/', function () {
 
   it('06 switch to a real account: deploys without credentials; the simulator half runs, the real half is disabled', async () => {
     const flow = loadExample('06-switch-to-real-account.json');
-    assert.equal(nodeOf(flow, 'kis-real-config')['server'], 'real');
+    assert.equal(nodeOf(flow, 'kr-real-config')['server'], 'real');
     await deploy(flow);
     await comms.waitForDebug('kr-debug-sim', 1);
     await sleep(1000);

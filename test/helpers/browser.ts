@@ -49,6 +49,8 @@ export interface PageOptions {
   /** Base URL for relative page.goto() paths. */
   readonly baseURL?: string;
   readonly viewport?: { readonly width: number; readonly height: number };
+  /** The browser's time zone (IANA id, e.g. 'UTC'); default: the machine's. */
+  readonly timezoneId?: string;
 }
 
 export async function openPage(browser: Browser, options: PageOptions): Promise<TrackedPage> {
@@ -57,6 +59,7 @@ export async function openPage(browser: Browser, options: PageOptions): Promise<
     extraHTTPHeaders: { 'Accept-Language': options.locale },
     viewport: { width: 1400, height: 900, ...(options.viewport ?? {}) },
     ...(options.baseURL !== undefined ? { baseURL: options.baseURL } : {}),
+    ...(options.timezoneId !== undefined ? { timezoneId: options.timezoneId } : {}),
   });
   const page = await context.newPage();
   const pageErrors: string[] = [];

@@ -40,6 +40,8 @@ export interface NodeRedStartOptions {
   readonly startTimeoutMs?: number;
   /** Extra environment variables for the child process. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Environment variables to remove for the child process (e.g. LC_ALL, which outranks LANG). */
+  readonly unsetEnv?: readonly string[];
   /** Another Node-RED install's red.js (e.g. a plain one in a temp dir). Default: this repo's node-red. */
   readonly redJs?: string;
   /** An existing user dir to run in (settings.js and flows.json are written into it; it is not removed). */
@@ -147,9 +149,12 @@ export async function startNodeRed(options: NodeRedStartOptions = {}): Promise<N
   }
 
   let output = '';
+  const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: '' };
+  for (const name of options.unsetEnv ?? []) delete env[name];
+  Object.assign(env, options.env ?? {});
   const child: ChildProcess = spawn(process.execPath, [redJs, '-u', userDir, '-s', settingsPath, ...(options.args ?? [])], {
     cwd: userDir,
-    env: { ...process.env, NODE_OPTIONS: '', ...(options.env ?? {}) },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const collect = (chunk: Buffer): void => {

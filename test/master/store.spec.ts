@@ -201,5 +201,17 @@ describe('master: download, cache and offline fallback', function () {
     } finally {
       await bad.close();
     }
+    // One corrupt optional file (KONEX) costs only that file: today's KOSPI/KOSDAQ are taken.
+    const partly = new Map(files);
+    partly.set(MASTER_FILES.konex.path, files.get(MASTER_FILES.konex.path)!.subarray(0, 40));
+    const mixed = await serveMaster(partly);
+    try {
+      const today = new MasterStore({ source: async () => ({ urls: masterUrls(mixed.origin) }), cacheDir: dir, now: () => TUESDAY + DAY, retryMs: 0 });
+      await today.ensure();
+      assert.equal(today.state, 'fresh');
+      assert.equal(today.isNxtTradable('010130'), false);
+    } finally {
+      await mixed.close();
+    }
   });
 });

@@ -98,6 +98,19 @@ describe('stock master in the Node-RED runtime', function () {
     }, 10000);
   });
 
+  it('NXT eligibility from the master picks the TR: 통합 for a code NXT trades, KRX for one it does not (neither in the built-in list)', async () => {
+    // 058470 (NXT-tradable) and 214150 (not) are in the simulator's universe but not in the package's list of well-known stocks.
+    await helper.load(MODULES, flow([dataNode('kis-tick', 'n1', { codes: '058470 214150', exchange: 'UN' }, ['o1']), helperNode('o1')]), credsFor());
+    const sink = new Sink(helper.getNode('o1'));
+    const kis = (m: Record<string, unknown>): { trId: string; routedTo: string | null; routeReason: string | null; name?: string } => m.kis as never;
+    await until('058470 on 통합', () => sink.msgs.some((m) => m.topic === '058470' && kis(m).trId === 'H0UNCNT0'), 10000);
+    await until('214150 on KRX', () => sink.msgs.some((m) => m.topic === '214150' && kis(m).trId === 'H0STCNT0'), 10000);
+    const last = (code: string) => kis([...sink.msgs].reverse().find((m) => m.topic === code)!);
+    assert.deepEqual({ ...last('058470') }, { ...last('058470'), trId: 'H0UNCNT0', routedTo: null, routeReason: null, name: '리노공업' });
+    assert.equal(last('214150').routeReason, 'not-nxt-tradable');
+    assert.equal(last('214150').name, '클래시스');
+  });
+
   it('a real-server config with no network and no copy: syntax-only checks, said once, nothing breaks', async () => {
     const dead = await deadOrigin();
     helper.settings({ ...SETTINGS, userDir: dir, kisMasterUrls: masterUrls(dead), kisMasterRetryMs: 0 });

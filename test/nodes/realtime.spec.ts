@@ -80,6 +80,22 @@ describe('kis-realtime and the 통합 routing rule in a Node-RED runtime (simula
       assert.equal(lastStatus({ id: 't1' })?.fill, 'green');
     });
 
+    it("the stock master's NXT flag routes codes the bundled list does not know, once the master has loaded", async () => {
+      // Neither code is in the bundled list; the simulator's master says 058470 is NXT-tradable and 214150 is not.
+      await helper.load(MODULES, flowBase([dataNode('kis-tick', 't1', { codes: '058470 214150', exchange: 'UN' }, ['o1']), helperNode('o1')]), credsFor());
+      const out = new Sink(helper.getNode('o1'));
+      await out.wait('058470 on 통합', (m) => m.topic === '058470' && kisOf(m).trId === 'H0UNCNT0', 1, 15000);
+      await out.wait('214150 on KRX', (m) => m.topic === '214150' && kisOf(m).trId === 'H0STCNT0' && kisOf(m).routeReason === 'not-nxt-tradable', 1, 15000);
+      const last058 = [...out.msgs].reverse().find((m) => m.topic === '058470')!;
+      assert.deepEqual(pick(kisOf(last058)), { trId: 'H0UNCNT0', exchange: 'UN', venue: 'UN', routedTo: null, routeReason: null });
+      // Once re-routed, KIS holds the 통합 registration for 058470 and not the KRX one.
+      await until('H0STCNT0|058470 released', () => {
+        const reqs = sim.stats().requests.filter((r) => r.trKey === '058470');
+        const last = reqs.filter((r) => r.trId === 'H0STCNT0').at(-1);
+        return last === undefined || last.trType === '2';
+      });
+    });
+
     it('an explicit KRX or NXT choice is kept; switching exchange by msg re-routes only the codes whose TR changes', async () => {
       await helper.load(MODULES, flowBase([dataNode('kis-tick', 't1', { codes: '005930 263750', exchange: 'NXT' }, ['o1']), helperNode('o1')]), credsFor());
       const out = new Sink(helper.getNode('o1'));

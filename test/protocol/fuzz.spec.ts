@@ -5,7 +5,7 @@ import { TR_IDS, TR_TABLES, type TrId } from '../../lib/protocol/tr-tables';
 import { flat, generateFrame } from '../fixtures/frames';
 import { Prng } from '../fixtures/prng';
 import { loadDocFixture } from './support/doc-fixture';
-import { referenceParse, type RefResult } from './support/reference';
+import { referenceParse, type RefResult, type RefTr } from './support/reference';
 
 /**
  * Property test: thousands of generated frames, mutated (truncated, extra or missing `^`, wrong
@@ -24,6 +24,17 @@ const JUNK = ['|', '^', '^^', '-', '.', '0', '9', ' ', '\u0000', '\uFFFD', '\uD8
 type Mutation = (rng: Prng, s: string) => string;
 /** The TRs whose layouts the reference parser takes from the doc fixture. */
 const FIXTURE_TRS: readonly TrId[] = TR_IDS.filter((id) => Object.prototype.hasOwnProperty.call(loadDocFixture().trs, id));
+/**
+ * The other TRs, with their layouts from the TR tables (names checked against the doc by the
+ * doc-names spec): here the fuzz checks the frame machinery (variants, ties, extras, bad records)
+ * on every new layout.
+ */
+const MORE_TRS: Readonly<Record<string, RefTr>> = Object.fromEntries(
+  TR_IDS.filter((id) => !FIXTURE_TRS.includes(id)).map((id) => {
+    const t = TR_TABLES[id];
+    return [id, { layouts: t.variants.map((v) => v.fields.map((f) => ({ name: f.name, type: f.type, ko: f.ko }))), date: t.dateField, time: t.timeField }];
+  }),
+);
 
 function at(rng: Prng, s: string): number {
   return rng.int(0, s.length);
@@ -47,7 +58,7 @@ const MUTATIONS: Readonly<Record<string, Mutation>> = {
   extraCaret: (rng, s) => { const i = at(rng, s); return s.slice(0, i) + '^' + s.slice(i); },
   dropCaret: (rng, s) => { const c = caretPositions(s); if (c.length === 0) return s; const i = rng.pick(c); return s.slice(0, i) + s.slice(i + 1); },
   wrongCount: (rng, s) => replaceHeader(s, 2, rng.pick(['000', '001', '002', '003', '005', '010', '0a1', '', '1234567', '999999', ' 01', '-01'])),
-  wrongTr: (rng, s) => replaceHeader(s, 1, rng.pick([...FIXTURE_TRS, 'H0XXANC0', 'H0XXCNT0', '', 'PINGPONG', 'h0stcnt0'])),
+  wrongTr: (rng, s) => replaceHeader(s, 1, rng.pick([...TR_IDS, 'H0XXANC0', 'H0XXCNT0', '', 'PINGPONG', 'h0stcnt0'])),
   flag: (rng, s) => rng.pick(['0', '1', '2', 'x', '']) + s.slice(1),
   junk: (rng, s) => { const i = at(rng, s); return s.slice(0, i) + rng.pick(JUNK) + s.slice(i); },
   overwrite: (rng, s) => { const i = at(rng, s); const n = rng.int(1, 6); return s.slice(0, i) + rng.pick(JUNK).repeat(n) + s.slice(i + n); },
@@ -60,10 +71,11 @@ const NAMES = Object.keys(MUTATIONS);
 
 /** A valid frame, possibly with every record extended by the same number of extra fields. */
 function baseFrame(rng: Prng): { text: string; trId: TrId } {
-  const trId = rng.pick(FIXTURE_TRS);
+  const trId = rng.chance(0.6) ? rng.pick(FIXTURE_TRS) : rng.pick(TR_IDS);
   const count = rng.pick([1, 1, 1, 2, 3, 5]);
   const encrypt = TR_TABLES[trId].encrypted && rng.chance(0.8);
-  const text = generateFrame(rng, trId, count, { edgeRate: rng.pick([0, 0.02, 0.1]), date: rng.pick(['20260724', '20260725', '']) }, encrypt ? KEY : undefined);
+  const fields = rng.pick(TR_TABLES[trId].variants).fields;
+  const text = generateFrame(rng, trId, count, { edgeRate: rng.pick([0, 0.02, 0.1]), date: rng.pick(['20260724', '20260725', '']), fields }, encrypt ? KEY : undefined);
   return { text, trId };
 }
 
@@ -102,6 +114,7 @@ describe('protocol: parseFrame against thousands of mutated frames', function ()
     const rng = new Prng(SEED);
     const outcomes = new Map<string, number>();
     const used = new Map<string, number>();
+    const newTrs = new Set<string>();
     for (let n = 0; n < FRAMES; n++) {
       let { text } = baseFrame(rng);
       const steps = rng.pick([0, 1, 1, 1, 2, 3]);
@@ -118,7 +131,8 @@ describe('protocol: parseFrame against thousands of mutated frames', function ()
       } catch (e) {
         assert.fail(`parseFrame threw ${String(e)} for ${JSON.stringify(text.slice(0, 200))}`);
       }
-      check(text, now, got, referenceParse(text, now, doc.trs, KEYS));
+      check(text, now, got, referenceParse(text, now, doc.trs, KEYS, MORE_TRS));
+      if (got.type === 'data') newTrs.add(got.trId);
       const label = got.type === 'error' ? got.code : got.type !== 'data' ? got.type : got.variant === null ? 'data+extra' : got.variant !== got.table.variants[0] ? 'data+variant' : got.errors !== undefined ? 'data+bad' : 'data';
       outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
     }
@@ -127,6 +141,7 @@ describe('protocol: parseFrame against thousands of mutated frames', function ()
       assert.ok((outcomes.get(label) ?? 0) >= 10, `only ${outcomes.get(label) ?? 0} frames ended as ${label}: ${JSON.stringify([...outcomes])}`);
     }
     for (const name of NAMES) assert.ok((used.get(name) ?? 0) >= 100, `mutation ${name} ran ${used.get(name) ?? 0} times`);
+    assert.deepEqual(TR_IDS.filter((id) => !newTrs.has(id)), [], 'every TR parsed at least once');
   });
 
   it('keeps FrameParser usable after any garbage (keys, layouts, callbacks)', () => {

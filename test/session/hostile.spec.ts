@@ -4,6 +4,9 @@
  * rate limits, echoed secrets, bad frames. Every scenario ends with the secret scan.
  */
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KNOWN_STOCKS } from '../../lib/protocol/stock-codes';
 import { clearApprovalKeyCache } from '../../lib/session/approval';
@@ -52,7 +55,7 @@ describe('session/against a hostile KIS', function () {
   describe('connect loop (a server that closes after each ack)', () => {
     it('backs off across short-lived connections, the retry count grows, and the ceiling holds and shows', async () => {
       kis.plan = () => ({ thenClose: 1000 });
-      const rec = make({ healthyAfterMs: 5000, reconnect: { initialDelayMs: 40, maxDelayMs: 320, jitter: 0, inUseDelayMs: 400 }, connectCeiling: { perMinute: 7, perHour: 100 } });
+      const rec = make({ healthyAfterMs: 5000, ackTimeoutMs: 3000, approvalTimeoutMs: 3000, reconnect: { initialDelayMs: 40, maxDelayMs: 320, jitter: 0, inUseDelayMs: 400 }, connectCeiling: { perMinute: 7, perHour: 100 } });
       rec.session.subscribe('H0STCNT0', '005930', new Sink());
       rec.session.start();
       await waitFor('the ceiling', () => rec.states.some((s) => s.state === 'reconnecting' && s.code === 'CEILING'), 8000);
@@ -81,6 +84,30 @@ describe('session/against a hostile KIS', function () {
       const st = await waitState(third, 'reconnecting');
       assert.ok(st.state === 'reconnecting' && st.code === 'CEILING', JSON.stringify(st));
       assert.equal(kis.stats.connects.length, 2);
+    });
+
+    it('keeps the ceiling across a process restart when given a ledger directory', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'kis-ledger-'));
+      try {
+        const ceiling = { perMinute: 2, perHour: 10 };
+        for (let i = 0; i < 2; i++) {
+          const rec = make({ connectCeiling: ceiling, connectLedgerDir: dir });
+          rec.session.start();
+          await waitState(rec, 'connected');
+          await rec.session.stop();
+        }
+        resetConnectGates(); // what a restart of the process forgets
+        const after = make({ connectCeiling: ceiling, connectLedgerDir: dir });
+        after.session.start();
+        const st = await waitState(after, 'reconnecting');
+        assert.ok(st.state === 'reconnecting' && st.code === 'CEILING', JSON.stringify(st));
+        const files = readdirSync(dir);
+        assert.equal(files.length, 1);
+        const text = readFileSync(join(dir, files[0]!), 'utf8');
+        assert.ok(!text.includes(kis.appKey) && !files[0]!.includes(kis.appKey.slice(0, 8)), 'times only, no key');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('starts the streak over only after a connection stayed up healthyAfterMs', async () => {

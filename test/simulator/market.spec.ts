@@ -59,7 +59,8 @@ describe('simulator market model', () => {
     });
   });
 
-  describe('generated records (10,000, every relation of doc §5.1/§5.2)', () => {
+  describe('generated records (10,000, every relation of doc §5.1/§5.2)', function () {
+    this.timeout(180_000);
     const streams: [TrId, string][] = [
       ['H0STCNT0', '005930'], ['H0STASP0', '005930'],
       ['H0NXCNT0', '000660'], ['H0NXASP0', '000660'],

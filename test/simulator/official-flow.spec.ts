@@ -81,6 +81,32 @@ describe("KIS's official sample flow against the simulator", function () {
     run.ws.close();
   });
 
+  it("acks every TR id of KIS's domestic-stock example (none refused as unknown); past 41 registrations MAX SUBSCRIBE OVER", async () => {
+    await start({});
+    // examples_user/domestic_stock/domestic_stock_examples_ws.py, in its order, with its codes.
+    const two = ['005930', '000660'];
+    const plan: [TrId, readonly string[]][] = [
+      ['H0STASP0', two], ['H0NXASP0', two], ['H0UNASP0', two], ['H0STCNT0', two], ['H0STCNI0', ['myhtsid']], ['H0NXCNT0', two], ['H0UNCNT0', two],
+      ['H0STANC0', two], ['H0NXANC0', ['005930', '000660', '005380']], ['H0UNANC0', two], ['H0UPCNT0', ['0001', '0128']], ['H0UPANC0', ['0001']],
+      ['H0UPPGM0', ['0001', '0128']], ['H0STMKO0', ['417450', '308100']], ['H0NXMKO0', ['006220']], ['H0UNMKO0', ['158430']], ['H0STMBC0', two],
+      ['H0NXMBC0', two], ['H0UNMBC0', two], ['H0STOAA0', ['023460']], ['H0STOUP0', ['023460', '199480', '462860', '440790', '000660']],
+      ['H0STOAC0', ['023460']], ['H0STPGM0', two], ['H0NXPGM0', ['032640', '010950']], ['H0UNPGM0', two],
+    ];
+    const subs = plan.flatMap(([trId, keys]) => keys.map((k) => [trId, k] as [TrId, string]));
+    assert.equal(new Set(plan.map(([trId]) => trId)).size, 25);
+    const run = await officialClient(sim, subs);
+    const t0 = Date.now();
+    while (run.acks.length < subs.length && Date.now() - t0 < 10_000) await sleep(20);
+    assert.equal(run.acks.length, subs.length);
+    const codes = run.acks.map((a) => a['msg_cd']);
+    assert.ok(!codes.includes('OPSP8991'), 'no TR id refused');
+    assert.deepEqual(codes.slice(0, 41), new Array(41).fill('OPSP0000'));
+    assert.deepEqual(codes.slice(41), new Array(subs.length - 41).fill('OPSP0008'));
+    await sleep(300);
+    for (const trId of ['H0STCNT0', 'H0UNASP0', 'H0STMBC0', 'H0UPCNT0', 'H0UPPGM0'] as const) assert.ok((run.rows.get(trId) ?? 0) > 0, `${trId} streams`);
+    run.ws.close();
+  });
+
   it('drops a client that answers PINGPONG only with a pong control frame, by default', async () => {
     await start({ pingIntervalMs: 60, pingTimeoutMs: 200 });
     const run = await officialClient(sim, [['H0STCNT0', '005930']]);

@@ -207,7 +207,8 @@ describe('simulator on the wire (conformance)', function () {
       const c = await client();
       const ack = control(await c.request(approval, 'H0STCNI0', 'myhts'));
       assert.equal(ack.encrypt, true);
-      const frame = c.next((t) => t.startsWith('1|H0STCNI0|001|'));
+      // emitNotice places an order that fills at once: its accepted notice, then its fill(s).
+      const frame = c.next((t, f) => t.startsWith('1|H0STCNI0|001|') && f.type === 'data' && f.records[0]!['CNTG_YN'] === '2');
       assert.equal(sim.emitNotice('someone-else'), 0);
       assert.equal(sim.emitNotice('myhts'), 1);
       const f = await frame;

@@ -8,7 +8,8 @@ import type { KisRecord } from '../../lib/protocol/record-parser';
 import { TR_TABLES, type TrId } from '../../lib/protocol/tr-tables';
 import { clockFor, type MarketClock } from '../../lib/simulator/clock';
 import { MarketModel } from '../../lib/simulator/market';
-import { ALWAYS_CONTINUOUS, type KrxPhase, type SessionState } from '../../lib/simulator/sessions';
+import { ALWAYS_CONTINUOUS, sessionsAt, type KrxPhase, type SessionState } from '../../lib/simulator/sessions';
+import { marketClock } from '../../lib/simulator/clock';
 import { isOnTickGrid } from '../../lib/simulator/tick-size';
 import { dynamicViBand, viTrigger } from '../../lib/simulator/vi';
 import { Prng } from '../fixtures/prng';
@@ -37,7 +38,8 @@ const num = (r: KisRecord, k: string): number => r[k] as number;
 
 const CODES = ['005930', '000660', '035720', '247540', '293490'];
 
-describe('simulator sessions: single-price calls', () => {
+describe('simulator sessions: single-price calls', function () {
+  this.timeout(180_000);
   it('publishes the opening call from 08:50, converging on the open the 체결 stream then prints', () => {
     const model = new MarketModel(11);
     const lastExpected = new Map<string, { price: number; qty: number }>();
@@ -110,7 +112,8 @@ describe('simulator sessions: single-price calls', () => {
   });
 });
 
-describe('simulator sessions: VI', () => {
+describe('simulator sessions: VI', function () {
+  this.timeout(180_000);
   it('uses the static ±10 % and dynamic ±3 % / ±6 % (closing call ±2 % / ±4 %) bands', () => {
     assert.equal(viTrigger(103_100, 100_000, 100_000, true), 'dynamic');
     assert.equal(viTrigger(102_900, 100_000, 100_000, true), null);
@@ -187,5 +190,43 @@ describe('simulator sessions: VI', () => {
     const later = clockFor(at(10, 2, 31), ALWAYS_CONTINUOUS);
     const r = parse('H0STCNT0', model.record(TR_TABLES.H0STCNT0, '005930', later)!);
     assert.equal(num(r, 'STCK_PRPR'), m.staticRef);
+  });
+});
+
+describe('simulator sessions follow the market calendar in force', function () {
+  this.timeout(60_000);
+  const kst = (date: string, h: number, m: number): number => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(4, 6)) - 1, Number(date.slice(6, 8)), h - 9, m);
+  const hhmm = (ms: number): string => new Date(ms + 9 * 3_600_000).toISOString().slice(11, 16);
+
+  it('maps the calendar to phases: calls, continuous, 시간외 단일가 until 2026-09-11, KRX after-market from 2026-09-14', () => {
+    const phase = (date: string, h: number, m: number): [string, string, string] => {
+      const s = sessionsAt(kst(date, h, m));
+      return [s.krx, s.krx === 'closed' ? '' : hhmm(s.krxStart), s.krx === 'closed' ? '' : hhmm(s.krxEnd)];
+    };
+    assert.deepEqual(phase('20260911', 8, 40), ['opening-auction', '08:30', '09:00']);
+    assert.equal(hhmm(sessionsAt(kst('20260911', 8, 40)).expectedFrom), '08:50');
+    assert.deepEqual(phase('20260911', 9, 30), ['continuous', '09:00', '15:20']);
+    assert.deepEqual(phase('20260911', 15, 25), ['closing-auction', '15:20', '15:30']);
+    assert.deepEqual(phase('20260911', 16, 5), ['overtime-auction', '16:00', '16:10']);
+    assert.deepEqual(phase('20260911', 17, 55), ['overtime-auction', '17:50', '18:00']);
+    assert.deepEqual(phase('20260911', 18, 30), ['closed', '', '']);
+    assert.deepEqual(phase('20260914', 16, 5), ['after-market', '16:00', '20:00']);
+    assert.deepEqual(phase('20260914', 20, 0), ['closed', '', '']);
+    assert.deepEqual(phase('20260912', 10, 0), ['closed', '', ''], 'Saturday');
+    const nxt = (date: string, h: number, m: number): string => sessionsAt(kst(date, h, m)).nxt;
+    assert.deepEqual([nxt('20260914', 8, 10), nxt('20260914', 8, 55), nxt('20260914', 12, 0), nxt('20260914', 15, 35), nxt('20260914', 19, 0)], ['continuous', 'closed', 'continuous', 'closed', 'continuous']);
+  });
+
+  it('streams KRX 체결 in the after-market from 2026-09-14 and 시간외 단일가 only before', () => {
+    const model = new MarketModel(41);
+    const before = marketClock(kst('20260911', 16, 30), 'kst');
+    const after = marketClock(kst('20260914', 16, 30), 'kst');
+    assert.equal(model.record(TR_TABLES.H0STCNT0, '000660', before), null, 'no regular KRX trade during 시간외 단일가');
+    assert.ok(model.record(TR_TABLES.H0STOAC0, '000660', before) !== null, '시간외 단일가 expected price on 2026-09-11');
+    const m2 = new MarketModel(41);
+    const r = parse('H0STCNT0', m2.record(TR_TABLES.H0STCNT0, '000660', after)!);
+    assert.equal(r['NEW_MKOP_CLS_CODE'], '30', 'after-market trade');
+    assert.equal(m2.record(TR_TABLES.H0STOAC0, '000660', after), null, 'no 시간외 단일가 after 2026-09-11');
+    assert.equal(m2.record(TR_TABLES.H0STOAA0, '000660', after), null);
   });
 });

@@ -6,13 +6,12 @@
  * product, CNTG_VOL its change since this stream's previous record; day figures (open, high, low,
  * counts) are the venue's, 0 before the open.
  */
-import { isValidStockCode } from '../../protocol/stock-codes';
 import type { TrTable, Venue } from '../../protocol/tr-tables';
 import type { Auction } from '../auction';
 import type { MarketClock } from '../clock';
 import type { MarketModel } from '../market';
 import { DayStats, newTradeSnapshot, stockProfile, type CodeMarket } from '../price-process';
-import { compileKindBuilders, fix2, signCode, type FieldSource } from '../record-builder';
+import { builderFor, compileKindBuilders, fix2, signCode, type FieldSource } from '../record-builder';
 import { tickDown } from '../tick-size';
 import type { Feed, TrFamily } from './family';
 import { CALL_HOUR_CLS, fillTick, pct, TICK_SOURCES, type TickContext } from './tick';
@@ -43,6 +42,8 @@ export const EXPECTED_SOURCES: Readonly<Record<string, FieldSource<ExpectedConte
   LWPR_VRSS_PRPR_SIGN: signBeforeOpen((c) => signCode(c.trade.price - c.st.low)),
   LWPR_VRSS_PRPR: zeroBeforeOpen((c) => c.trade.price - c.st.low),
   PRDY_SMNS_HOUR_ACML_VOL_RATE: (c) => pct(c.st.acmlVol, c.prdySmnsVol),
+  // 2026-09 layout of NXT/통합: an unnamed trailing value the portal workbook calls a dummy; sent empty.
+  FIELD_46: () => '',
 };
 
 const BUILDERS = compileKindBuilders<ExpectedContext>('expected', EXPECTED_SOURCES);
@@ -82,11 +83,10 @@ export function fillExpected(c: ExpectedContext, m: CodeMarket, venue: Venue, cl
 }
 
 export const expectedFamily: TrFamily = {
-  validKey: isValidStockCode,
   open(model: MarketModel, table: TrTable, key: string): Feed {
-    const build = BUILDERS[table.trId];
+    const build = builderFor(BUILDERS, table, model.layout);
     const venue = table.venue;
-    if (build === undefined || venue === null) throw new Error(`simulator: ${table.trId} is not a 예상체결 TR`);
+    if (venue === null) throw new Error(`simulator: ${table.trId} is not a 예상체결 TR`);
     const m = model.market(key);
     let lastQty = 0;
     let lastCall: Auction | null = null;

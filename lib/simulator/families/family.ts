@@ -21,9 +21,8 @@ export interface Feed {
   next(clock: MarketClock): string | null;
 }
 
+/** The server checks the key against the table's key type (lib/protocol isValidTrKey) before it opens a feed. */
 export interface TrFamily {
-  /** Does `key` name something this family streams (a stock code, an HTS ID, an index code)? */
-  validKey(key: string): boolean;
   /** A feed for a new subscription of `table` with `key` (already validated). */
   open(model: MarketModel, table: TrTable, key: string): Feed;
 }

@@ -13,7 +13,7 @@ import { indexDef, type IndexDef } from '../indices';
 import type { MarketModel } from '../market';
 import { hashSeed, Prng } from '../prng';
 import { newTradeSnapshot, type CodeMarket } from '../price-process';
-import { compileKindBuilders, fix2, signCode, type FieldSource } from '../record-builder';
+import { builderFor, compileKindBuilders, fix2, signCode, type FieldSource } from '../record-builder';
 import type { Feed, TrFamily } from './family';
 
 /** Day figures of one index, shared by every stream of it in one market. */
@@ -264,18 +264,10 @@ class IndexView {
 
 const lastPrice = (m: CodeMarket): number => (m.lastPrice > 0 ? m.lastPrice : m.profile.prevClose);
 
-const isIndexCode = (key: string): boolean => /^\d{4}$/.test(key);
-
-function builderOf(builders: Readonly<Partial<Record<string, (c: IndexContext) => string>>>, table: TrTable): (c: IndexContext) => string {
-  const b = builders[table.trId];
-  if (b === undefined) throw new Error(`simulator: ${table.trId} is not an index TR of this kind`);
-  return b;
-}
 
 export const indexTickFamily: TrFamily = {
-  validKey: isIndexCode,
   open(model: MarketModel, table: TrTable, key: string): Feed {
-    const build = builderOf(TICK_BUILDERS, table);
+    const build = builderFor(TICK_BUILDERS, table, model.layout);
     const view = new IndexView(model, key);
     return {
       pace: 'rate',
@@ -290,9 +282,8 @@ export const indexTickFamily: TrFamily = {
 
 /** During the KRX opening and closing calls: the index at its members' expected matches. */
 export const indexExpectedFamily: TrFamily = {
-  validKey: isIndexCode,
   open(model: MarketModel, table: TrTable, key: string): Feed {
-    const build = builderOf(EXPECTED_BUILDERS, table);
+    const build = builderFor(EXPECTED_BUILDERS, table, model.layout);
     const view = new IndexView(model, key);
     return {
       pace: 'rate',
@@ -309,9 +300,8 @@ export const indexExpectedFamily: TrFamily = {
 };
 
 export const indexProgramFamily: TrFamily = {
-  validKey: isIndexCode,
   open(model: MarketModel, table: TrTable, key: string): Feed {
-    const build = builderOf(PROGRAM_BUILDERS, table);
+    const build = builderFor(PROGRAM_BUILDERS, table, model.layout);
     const view = new IndexView(model, key);
     return {
       pace: 'rate',

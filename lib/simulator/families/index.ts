@@ -8,16 +8,16 @@ import type { TrFamily } from './family';
 import { indexExpectedFamily, indexProgramFamily, indexTickFamily } from './index-feeds';
 import { marketStatusFamily } from './market-status';
 import { memberFamily } from './member';
-import { noticeFamily } from './notice';
 import { overtimeExpectedFamily, overtimeQuoteFamily, overtimeTickFamily } from './overtime';
 import { programFamily } from './program';
+import { orderNoticeFamily } from '../orders';
 import { quoteFamily } from './quote';
 import { tickFamily } from './tick';
 
 export const FAMILIES: Readonly<Partial<Record<TrKind | string, TrFamily>>> = {
   tick: tickFamily,
   quote: quoteFamily,
-  notice: noticeFamily,
+  notice: orderNoticeFamily,
   expected: expectedFamily,
   'market-status': marketStatusFamily,
   member: memberFamily,

@@ -6,12 +6,11 @@
  * on, each once. The feed also keeps its code's market moving, so a VI can happen for a code whose
  * trades nobody subscribed to.
  */
-import { isValidStockCode } from '../../protocol/stock-codes';
 import type { TrTable } from '../../protocol/tr-tables';
 import type { MarketEvent } from '../events';
 import type { MarketModel } from '../market';
 import { newTradeSnapshot } from '../price-process';
-import { compileKindBuilders, type FieldSource } from '../record-builder';
+import { builderFor, compileKindBuilders, type FieldSource } from '../record-builder';
 import type { Feed, TrFamily } from './family';
 
 export interface StatusContext {
@@ -41,11 +40,10 @@ const NO_EVENT: MarketEvent = { seq: 0, time: '', venue: 'KRX', halted: false, h
 const BUILDERS = compileKindBuilders<StatusContext>('market-status', STATUS_SOURCES);
 
 export const marketStatusFamily: TrFamily = {
-  validKey: isValidStockCode,
   open(model: MarketModel, table: TrTable, key: string): Feed {
-    const build = BUILDERS[table.trId];
+    const build = builderFor(BUILDERS, table, model.layout);
     const venue = table.venue;
-    if (build === undefined || venue === null) throw new Error(`simulator: ${table.trId} is not a 장운영정보 TR`);
+    if (venue === null) throw new Error(`simulator: ${table.trId} is not a 장운영정보 TR`);
     const m = model.market(key);
     let cursor = m.events.last;
     const scratch = newTradeSnapshot();

@@ -6,12 +6,11 @@
  * the members' quantities add up to the venue's volume. Each record follows a trade of the code
  * on that venue (the feed keeps the code trading).
  */
-import { isValidStockCode } from '../../protocol/stock-codes';
 import type { TrTable } from '../../protocol/tr-tables';
 import { MEMBERS, type VenueFlows } from '../flows';
 import type { MarketModel } from '../market';
 import { newTradeSnapshot } from '../price-process';
-import { compileKindBuilders, type FieldSource } from '../record-builder';
+import { builderFor, compileKindBuilders, type FieldSource } from '../record-builder';
 import type { Feed, TrFamily } from './family';
 import { pct } from './tick';
 
@@ -84,11 +83,10 @@ function foreignTotal(qty: readonly number[]): number {
 }
 
 export const memberFamily: TrFamily = {
-  validKey: isValidStockCode,
   open(model: MarketModel, table: TrTable, key: string): Feed {
-    const build = BUILDERS[table.trId];
+    const build = builderFor(BUILDERS, table, model.layout);
     const venue = table.venue;
-    if (build === undefined || venue === null) throw new Error(`simulator: ${table.trId} is not a 회원사 TR`);
+    if (venue === null) throw new Error(`simulator: ${table.trId} is not a 회원사 TR`);
     const m = model.market(key);
     const scratch = newTradeSnapshot();
     const c: MemberContext = {

@@ -2,11 +2,11 @@
  * 체결통보 (H0STCNI0 real / H0STCNI9 paper): simulated fills of the user's own orders for an HTS
  * ID, at prices of the shared market (docs/protocol/notices.md). The server encrypts them.
  */
-import type { TrId, TrTable } from '../../protocol/tr-tables';
+import { TR_TABLES, type TrId, type TrTable } from '../../protocol/tr-tables';
 import type { MarketClock } from '../clock';
 import type { MarketModel } from '../market';
 import { hashSeed, Prng } from '../prng';
-import { compileKindBuilders, type FieldSource } from '../record-builder';
+import { builderFor, compileKindBuilders, type FieldSource } from '../record-builder';
 import { UNIVERSE } from '../universe';
 import { KNOWN_STOCKS } from '../../protocol/stock-codes';
 import type { Feed, TrFamily } from './family';
@@ -78,8 +78,7 @@ const ctx: NoticeContext = { htsId: '', orderNo: 0, buy: true, code: '', name: '
 
 /** A simulated fill of one of the user's orders (체결통보 record, plaintext) for an HTS ID. */
 export function noticeRecord(model: MarketModel, trId: TrId, htsId: string, clock: MarketClock): string {
-  const build = BUILDERS[trId];
-  if (build === undefined) throw new Error(`simulator: ${trId} is not a 체결통보 TR`);
+  const build = builderFor(BUILDERS, TR_TABLES[trId], model.layout);
   const s = stateOf(model);
   // Fills are of the editor's well-known stocks (the first part of the universe).
   const stock = UNIVERSE[s.prng.int(0, KNOWN_STOCKS.length - 1)]!;
@@ -96,8 +95,6 @@ export function noticeRecord(model: MarketModel, trId: TrId, htsId: string, cloc
 }
 
 export const noticeFamily: TrFamily = {
-  // 체결통보 is keyed by HTS ID (any non-empty id of letters/digits).
-  validKey: (key) => /^[A-Za-z0-9_@.-]{1,16}$/.test(key),
   open(model: MarketModel, table: TrTable, key: string): Feed {
     return { pace: 'interval', next: (clock) => noticeRecord(model, table.trId, key, clock) };
   },

@@ -5,11 +5,10 @@
  * stream only while the calendar has the session, i.e. never after that date. Each call's
  * expected price converges on its match (auction.ts); each match prints once on H0STOUP0.
  */
-import { isValidStockCode } from '../../protocol/stock-codes';
 import type { TrTable } from '../../protocol/tr-tables';
 import type { MarketModel } from '../market';
 import { BOOK_LEVELS, DayStats, newTradeSnapshot, stockProfile } from '../price-process';
-import { compileKindBuilders } from '../record-builder';
+import { builderFor, compileKindBuilders } from '../record-builder';
 import { tickDown, tickUp } from '../tick-size';
 import { EXPECTED_SOURCES, fillExpected, type ExpectedContext } from './expected';
 import type { Feed, TrFamily } from './family';
@@ -34,16 +33,10 @@ const qctx: QuoteContext = {
   totalAsk: 0, totalBid: 0, dAsk: 0, dBid: 0, acmlVol: 0, prevClose: 0, hourCls: 'D', antcPrice: 0, antcQty: 0, marketCls: '2',
 };
 
-function builderOf<C>(builders: Readonly<Partial<Record<string, (c: C) => string>>>, table: TrTable): (c: C) => string {
-  const b = builders[table.trId];
-  if (b === undefined) throw new Error(`simulator: ${table.trId} is not a 시간외 단일가 TR of this kind`);
-  return b;
-}
 
 export const overtimeTickFamily: TrFamily = {
-  validKey: isValidStockCode,
   open(model: MarketModel, table: TrTable, key: string): Feed {
-    const build = builderOf(TICK_BUILDERS, table);
+    const build = builderFor(TICK_BUILDERS, table, model.layout);
     const m = model.market(key);
     let seen = m.lastOvertimePrint?.seq ?? 0;
     return {
@@ -64,9 +57,8 @@ export const overtimeTickFamily: TrFamily = {
 };
 
 export const overtimeExpectedFamily: TrFamily = {
-  validKey: isValidStockCode,
   open(model: MarketModel, table: TrTable, key: string): Feed {
-    const build = builderOf(EXPECTED_BUILDERS, table);
+    const build = builderFor(EXPECTED_BUILDERS, table, model.layout);
     const m = model.market(key);
     let lastQty = 0, lastStart = -1;
     return {
@@ -90,9 +82,8 @@ export const overtimeExpectedFamily: TrFamily = {
 };
 
 export const overtimeQuoteFamily: TrFamily = {
-  validKey: isValidStockCode,
   open(model: MarketModel, table: TrTable, key: string): Feed {
-    const build = builderOf(QUOTE_BUILDERS, table);
+    const build = builderFor(QUOTE_BUILDERS, table, model.layout);
     const m = model.market(key);
     let lastAsk = -1, lastBid = -1;
     return {

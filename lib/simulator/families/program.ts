@@ -5,12 +5,11 @@
  * (flows.ts), so the sums only grow and never exceed the venue's volume. Each record follows a
  * trade of the code on that venue.
  */
-import { isValidStockCode } from '../../protocol/stock-codes';
 import type { TrTable } from '../../protocol/tr-tables';
 import type { ProgramBucket } from '../flows';
 import type { MarketModel } from '../market';
 import { newTradeSnapshot, type TradeSnapshot } from '../price-process';
-import { compileKindBuilders, type FieldSource } from '../record-builder';
+import { builderFor, compileKindBuilders, type FieldSource } from '../record-builder';
 import type { Feed, TrFamily } from './family';
 
 export interface ProgramContext {
@@ -43,11 +42,10 @@ export const PROGRAM_SOURCES: Readonly<Record<string, FieldSource<ProgramContext
 const BUILDERS = compileKindBuilders<ProgramContext>('program', PROGRAM_SOURCES);
 
 export const programFamily: TrFamily = {
-  validKey: isValidStockCode,
   open(model: MarketModel, table: TrTable, key: string): Feed {
-    const build = BUILDERS[table.trId];
+    const build = builderFor(BUILDERS, table, model.layout);
     const venue = table.venue;
-    if (build === undefined || venue === null) throw new Error(`simulator: ${table.trId} is not a 프로그램매매 TR`);
+    if (venue === null) throw new Error(`simulator: ${table.trId} is not a 프로그램매매 TR`);
     const m = model.market(key);
     const c: ProgramContext = { code: key, time: '', sell: { qty: 0, value: 0 }, buy: { qty: 0, value: 0 }, trade: newTradeSnapshot() };
     return {

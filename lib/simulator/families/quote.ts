@@ -2,11 +2,10 @@
  * 호가 (H0STASP0 / H0NXASP0 / H0UNASP0): the ten-level book of the price process for the
  * subscribed venue (UN: KRX and NXT depth merged) (docs/protocol/realtime-trs.md, 호가).
  */
-import { isValidStockCode } from '../../protocol/stock-codes';
 import type { TrTable } from '../../protocol/tr-tables';
 import type { MarketModel } from '../market';
 import { BOOK_LEVELS, sum } from '../price-process';
-import { compileKindBuilders, signCode, type FieldSource } from '../record-builder';
+import { builderFor, compileKindBuilders, signCode, type FieldSource } from '../record-builder';
 import { CALL_HOUR_CLS, pct } from './tick';
 import type { Feed, TrFamily } from './family';
 
@@ -89,11 +88,10 @@ const ctx: QuoteContext = {
 };
 
 export const quoteFamily: TrFamily = {
-  validKey: isValidStockCode,
   open(model: MarketModel, table: TrTable, key: string): Feed {
-    const build = BUILDERS[table.trId];
+    const build = builderFor(BUILDERS, table, model.layout);
     const venue = table.venue;
-    if (build === undefined || venue === null) throw new Error(`simulator: ${table.trId} is not a 호가 TR`);
+    if (venue === null) throw new Error(`simulator: ${table.trId} is not a 호가 TR`);
     const m = model.market(key);
     return {
       pace: 'rate',

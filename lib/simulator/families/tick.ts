@@ -2,13 +2,12 @@
  * 체결 (H0STCNT0 / H0NXCNT0 / H0UNCNT0): one record per trade of the price process, with the day
  * statistics of the subscribed venue (docs/protocol/realtime-trs.md, 체결).
  */
-import { isValidStockCode } from '../../protocol/stock-codes';
 import type { TrTable, Venue } from '../../protocol/tr-tables';
 import type { AuctionCause } from '../auction';
 import type { MarketClock } from '../clock';
 import type { MarketModel } from '../market';
 import { DayStats, newTradeSnapshot, stockProfile, type CodeMarket, type StockProfile, type TradeSnapshot } from '../price-process';
-import { compileKindBuilders, fix2, signCode, type FieldSource } from '../record-builder';
+import { builderFor, compileKindBuilders, fix2, signCode, type FieldSource } from '../record-builder';
 import type { Feed, TrFamily } from './family';
 
 /** What a tick (체결) record is built from; one mutable instance per feed family, reused. */
@@ -121,11 +120,10 @@ function tradeInto(m: CodeMarket, venue: Venue, clock: MarketClock): boolean {
 
 
 export const tickFamily: TrFamily = {
-  validKey: isValidStockCode,
   open(model: MarketModel, table: TrTable, key: string): Feed {
-    const build = BUILDERS[table.trId];
+    const build = builderFor(BUILDERS, table, model.layout);
     const venue = table.venue;
-    if (build === undefined || venue === null) throw new Error(`simulator: ${table.trId} is not a 체결 TR`);
+    if (venue === null) throw new Error(`simulator: ${table.trId} is not a 체결 TR`);
     const m = model.market(key);
     // The match of a call (open, close, VI) is shown once by every KRX and 통합 stream.
     let seen = m.lastPrint?.seq ?? 0;
