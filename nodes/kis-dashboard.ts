@@ -1,7 +1,7 @@
 /**
  * KIS widgets for FlowFuse Dashboard 2.0: ui-kis-orderbook (호가창) and ui-kis-candles (캔들차트).
- * Optional: without Dashboard 2.0 installed this node set does not load (a clear message in the log
- * and the palette manager), and the rest of the package runs as before.
+ * Optional: without Dashboard 2.0 installed this node set registers nothing (one line in the log says
+ * why), and the rest of the package runs as before.
  */
 import type { NodeAPI } from 'node-red';
 import { CandlesView, DEFAULT_MAX_BARS } from './dashboard/candles-view';
@@ -30,8 +30,11 @@ function code(def: WidgetDef): string {
 
 export = function (RED: NodeAPI): void {
   if (!dashboardInstalled(RED)) {
-    // Node-RED marks just this node set as failed with this text; the other kis nodes load.
-    throw new Error(RED._(`${NS}kis-dashboard.errors.no-dashboard`));
+    // Register nothing: the widget types stay unknown to the runtime (a flow using them waits for
+    // them, as it would for ui-group), the node set itself loads without error, and the other kis
+    // nodes are untouched. One line in the log says why.
+    RED.log.info(RED._(`${NS}kis-dashboard.errors.no-dashboard`));
+    return;
   }
   registerWidget(RED, 'ui-kis-orderbook', 200, (def) => new OrderBookView(code(def)), `${NS}kis-dashboard.`);
   registerWidget(RED, 'ui-kis-candles', 250, (def) => {

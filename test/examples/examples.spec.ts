@@ -102,7 +102,7 @@ describe('examples/', function () {
       }
       const sim = flow.find((n) => n.type === 'kis-config' && n['server'] === 'simulator');
       assert.ok(sim, `${file}: needs a kis-config with server "simulator"`);
-      const isData = (n: FlowNode): boolean => n.type === 'kis-tick' || n.type === 'kis-quote' || n.type === 'kis-realtime' || n.type === 'kis-notice';
+      const isData = (n: FlowNode): boolean => n.type === 'kis-tick' || n.type === 'kis-quote' || n.type === 'kis-realtime' || n.type === 'kis-notice'; // kis-bars has no kis-config: it takes kis-tick msgs
       assert.ok(flow.some(isData), `${file}: uses no kis node`);
       for (const n of flow.filter(isData)) {
         const config = flow.find((c) => c.id === n['server']);
