@@ -272,7 +272,8 @@ describe('editor: kis nodes in a real Node-RED and chromium (issue 6)', function
       const res = await runtime.request('/credentials/kis-config/c2');
       const body = await res.text();
       assert.equal(res.status, 200);
-      assert.deepEqual(JSON.parse(body), { has_appKey: true, has_appSecret: true });
+      // The HTS ID (kis-notice) is a credential too: never sent back, only whether it is set (this config has none).
+      assert.deepEqual(JSON.parse(body), { has_appKey: true, has_appSecret: true, has_htsId: false });
       for (const secret of [FAKE_APP_KEY, FAKE_APP_SECRET]) {
         assert.ok(!body.includes(secret), 'GET /credentials returned a secret');
         assert.ok(!JSON.stringify(await runtime.getFlows()).includes(secret), 'GET /flows returned a secret');

@@ -33,6 +33,7 @@ const contractSets: Readonly<Record<string, { readonly types: readonly string[];
   'kis-bars': { types: ['kis-bars'], config: false },
   'kis-realtime': { types: ['kis-realtime'], config: false },
   'kis-dashboard': { types: ['ui-kis-orderbook', 'ui-kis-candles'], config: false },
+  'kis-notice': { types: ['kis-notice'], config: false },
 };
 
 function urlOf(field: PackageJson['repository'] | PackageJson['bugs']): string | undefined {

@@ -50,7 +50,7 @@ export interface NodeSet {
 }
 
 /** The node sets of the editor/runtime contract; manifest.spec checks package.json declares exactly these. */
-export const contractNodeSets = ['kis-bars', 'kis-config', 'kis-dashboard', 'kis-quote', 'kis-realtime', 'kis-tick'] as const;
+export const contractNodeSets = ['kis-bars', 'kis-config', 'kis-dashboard', 'kis-notice', 'kis-quote', 'kis-realtime', 'kis-tick'] as const;
 
 /** The contract's node sets, at the paths package.json declares (dist/nodes/<name>.js when it does not yet). */
 export function nodeSets(pkg: PackageJson = readPackageJson()): NodeSet[] {

@@ -350,7 +350,8 @@ describe('embedded simulator (reference counted)', () => {
     assert.equal((await approve(a)).status, 200);
     await releaseEmbeddedSimulator(a);
     assert.equal((await approve(a)).status, 200, 'still running for the second user');
-    await releaseEmbeddedSimulator(b);
+    // No linger (a deploy keeps the market for EMBEDDED_SIMULATOR_LINGER_MS; test/demo/redeploy.spec covers that).
+    await releaseEmbeddedSimulator(b, 0);
     await assert.rejects(approve(a));
     const c = await acquireEmbeddedSimulator();
     assert.notEqual(c, a, 'a new instance after a full stop');
