@@ -7,11 +7,18 @@
  * data frame split on `|` and `^` into the TR's column list.
  */
 import { strict as assert } from 'node:assert';
+import { createDecipheriv } from 'node:crypto';
 import WebSocket from 'ws';
 import { TR_TABLES, type TrId } from '../../lib/protocol/tr-tables';
 import { startSimulator } from '../../lib/simulator/server';
 import type { RunningSimulator, SimulatorOptions } from '../../lib/simulator/types';
 import { sleep } from './support';
+
+/** kis_auth.aes_cbc_base64_dec: AES-256-CBC, key and iv as UTF-8 text, base64 cipher text, PKCS#7 padding. */
+function decryptAes(base64: string, key: string, iv: string): string {
+  const d = createDecipheriv('aes-256-cbc', Buffer.from(key, 'utf8'), Buffer.from(iv, 'utf8'));
+  return Buffer.concat([d.update(Buffer.from(base64, 'base64')), d.final()]).toString('utf8');
+}
 
 interface SampleRun {
   readonly ws: WebSocket;
@@ -40,7 +47,12 @@ async function officialClient(sim: RunningSimulator, subs: readonly [TrId, strin
       const d1 = raw.split('|');
       assert.ok(d1.length >= 4, 'data not found...');
       const columns = TR_TABLES[d1[1] as TrId].fields.length;
-      const values = d1[3]!.split('^');
+      // Encrypted (체결통보): the samples decrypt with the key/iv of the TR's ack (aes_cbc_base64_dec) first.
+      const ack = raw[0] === '1' ? run.acks.find((a) => a['tr_id'] === d1[1] && typeof a['output'] === 'object') : undefined;
+      const keys = ack?.['output'] as { key?: string; iv?: string } | undefined;
+      if (raw[0] === '1') assert.ok(keys?.key !== undefined && keys.iv !== undefined, `${d1[1]}: an encrypted frame before its ack's key`);
+      const text = raw[0] === '1' ? decryptAes(d1[3]!, keys!.key!, keys!.iv!) : d1[3]!;
+      const values = text.split('^');
       // pandas.read_csv(sep="^", names=columns) reads `count` rows of `columns` values.
       assert.equal(values.length, Number(d1[2]) * columns, `${d1[1]} rows of ${columns} columns`);
       run.rows.set(d1[1]!, (run.rows.get(d1[1]!) ?? 0) + Number(d1[2]));
