@@ -37,7 +37,7 @@ describe('examples/more-than-41-codes.json: two kis-config nodes, 41 registratio
     await red?.stop();
   });
 
-  it('spreads its codes over two kis-config nodes, at most 41 registrations each and 39 in all (room for the demo\'s 2)', () => {
+  it('spreads its codes over two kis-config nodes, at most 41 registrations each, and leaves room for the demo\'s own', () => {
     assert.equal(configs.length, 2, 'one kis-config per app key');
     assert.ok(configs.every((c) => c.server === 'simulator'), 'ships on the simulator (deployable without an account)');
     let all = 0;
@@ -46,9 +46,13 @@ describe('examples/more-than-41-codes.json: two kis-config nodes, 41 registratio
       assert.ok(pairs.size > 0 && pairs.size <= 41, `${String(config.name)}: ${pairs.size} registrations`);
       all += pairs.size;
     }
-    // The simulator's one demo key makes both configs share one session, and the `npm start` demo's 2
-    // registrations (005930 체결 + 호가) are on it too: 39 + 2 fill it exactly when imported into the demo.
-    assert.equal(all, 39);
+    // The simulator's one demo key makes both configs share one session, and the `npm start` demo's own
+    // registrations (its dashboard: 체결 + 호가 of 005930 and three index codes) are on it too: together they fill
+    // exactly 41 when the example is imported into the running demo.
+    const demo = JSON.parse(fs.readFileSync(path.join(repoRoot, 'examples', '02-live-dashboard.json'), 'utf8')) as FlowNode[];
+    const demoPairs = new Set(demo.filter((n) => /^kis-(tick|quote|realtime)$/.test(n.type) && typeof n['server'] === 'string')
+      .flatMap((n) => codesOf(n).map((c) => `${n.type}|${String(n['data'] ?? '')}|${String(n['exchange'])}|${c}`)));
+    assert.equal(all + demoPairs.size, 41, `${all} registrations here + ${demoPairs.size} of the demo`);
   });
 
   it('deploys without errors and streams every code of both configs', async () => {
@@ -80,10 +84,11 @@ describe('examples/more-than-41-codes.json: two kis-config nodes, 41 registratio
   it('refuses a 42nd registration on the shared simulator session (the limit the example is about)', async () => {
     if (red === undefined || comms === undefined) throw new Error('set-up failed');
     const first = dataNodes.find((n) => n.type === 'kis-tick') as FlowNode;
-    // Fires once, half a second after this deploy, into the first kis-tick: three more codes (40, 41, 42).
+    // Fires once, half a second after this deploy, into the first kis-tick: six more codes (37 … 42; the demo's
+    // own 5 are not in this runtime).
     const inject: FlowNode = {
       id: 'k41-test-add', type: 'inject', z: TAB.id, name: '', props: [{ p: 'payload' }], repeat: '', crontab: '', once: true, onceDelay: 0.5,
-      topic: '', payload: '{"action":"subscribe","codes":["028300","263750","041510"]}', payloadType: 'json', x: 100, y: 400, wires: [[first.id]],
+      topic: '', payload: '{"action":"subscribe","codes":["028300","263750","041510","011200","003490","090430"]}', payloadType: 'json', x: 100, y: 400, wires: [[first.id]],
     };
     const flow = [TAB, ...shipped.map((n) => (n.type === 'debug' ? { ...n, active: true } : n)), inject];
     const res = await red.request('/flows', {
