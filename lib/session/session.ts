@@ -190,7 +190,9 @@ export class KisSession {
 
   private refuseNew(trId: string, trKey: string, sink: RecordSink, code: string, message: string): SubscriptionHandle {
     const error: SubscriptionError = { trId: this.redactor.code(trId), trKey: this.redactor.shorten(trKey, 20), code, message: this.redactor.redact(message) };
-    this.log('warn', `subscription ${error.trId} ${error.trKey} refused: ${error.message}`);
+    // debug only: the sink reports the refusal itself (a node's node.error, under its own name); on a shared
+    // session this log would name whichever config owns the session, not the one the node uses.
+    this.log('debug', `subscription ${error.trId} ${error.trKey} refused: ${error.message}`);
     queueMicrotask(() => this.callSink(() => sink.onSubscriptionError(error)));
     return new Handle(this.releaseRef, null, sink, trId as Registration['trId'], trKey);
   }
@@ -313,7 +315,7 @@ export class KisSession {
     this.clearRetry(r);
     r.request = null;
     const error: SubscriptionError = { trId: r.trId, trKey: r.trKey, code, message: this.redactor.redact(message) };
-    this.log('warn', `subscription ${r.trId} ${r.trKey} refused: ${code} ${error.message}`);
+    this.log('debug', `subscription ${r.trId} ${r.trKey} refused: ${code} ${error.message}`); // the sinks report it (see refuseNew)
     for (const sink of r.sinks) this.callSink(() => sink.onSubscriptionError(error));
   }
 
