@@ -9,8 +9,8 @@
  * KOSPI200 constituents for 2001 (2007/2008: the largest of them), KOSPI and KOSDAQ's largest for
  * 4001 KRX100. Index codes follow docs/protocol/realtime-trs.md (index codes).
  */
-import { stockProfile } from './price-process';
-import { isKospi200, UNIVERSE } from './universe';
+import { stockProfile, type CodeMarket } from './price-process';
+import { isKospi200, SHARES } from './universe';
 
 export interface IndexDef {
   readonly code: string;
@@ -32,8 +32,8 @@ function byCap(codes: readonly string[], seed: number): string[] {
 
 /** The members of an index code (any 4-digit code has some). */
 export function indexDef(code: string, seed: number): IndexDef {
-  const kospi = UNIVERSE.filter((l) => l.market === 'KOSPI').map((l) => l.code);
-  const kosdaq = UNIVERSE.filter((l) => l.market === 'KOSDAQ').map((l) => l.code);
+  const kospi = SHARES.filter((l) => l.market === 'KOSPI').map((l) => l.code);
+  const kosdaq = SHARES.filter((l) => l.market === 'KOSDAQ').map((l) => l.code);
   const k200 = kospi.filter(isKospi200);
   let members: readonly string[];
   if (code === '2001') members = k200;
@@ -45,3 +45,16 @@ export function indexDef(code: string, seed: number): IndexDef {
   else members = kospi;
   return { code, base: BASES[code] ?? 1000, members };
 }
+
+/** The index value of `def` with each member market at `priceOf` (the cap-weighted formula above). */
+export function indexLevel(def: IndexDef, members: readonly CodeMarket[], priceOf: (m: CodeMarket) => number): number {
+  let num = 0, den = 0;
+  for (const m of members) {
+    num += m.profile.listedShares * priceOf(m);
+    den += m.profile.listedShares * m.profile.prevClose;
+  }
+  return den > 0 ? (def.base * num) / den : def.base;
+}
+
+/** A member's last trade price, its previous close before any. */
+export const lastPriceOf = (m: CodeMarket): number => (m.lastPrice > 0 ? m.lastPrice : m.profile.prevClose);

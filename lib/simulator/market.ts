@@ -7,7 +7,9 @@ import type { LayoutEdition, TrId, TrTable } from '../protocol/tr-tables';
 import type { MarketClock } from './clock';
 import { familyOf, type Feed } from './families';
 import { noticeRecord } from './families/notice';
+import { etfNav } from './families/etf-nav';
 import { CodeMarket, type MarketBehaviour } from './price-process';
+import { isEtf } from './universe';
 
 export class MarketModel {
   private readonly markets = new Map<string, CodeMarket>();
@@ -31,6 +33,8 @@ export class MarketModel {
     if (m === undefined) {
       m = new CodeMarket(code, this.seed, this.behaviour);
       this.markets.set(code, m);
+      // An ETF's price follows its NAV (read when it trades, so the NAV's members are created lazily).
+      if (isEtf(code)) m.fairValue = () => etfNav(this, code)!.value();
     }
     return m;
   }

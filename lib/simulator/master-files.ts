@@ -8,11 +8,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { formatMasterLine, MASTER_FILES, type MasterFileId, type MasterMarket } from '../protocol/master-file';
-import type { TrTable } from '../protocol/tr-tables';
+import type { TrKeyType, TrTable } from '../protocol/tr-tables';
 import { writeZip } from '../protocol/zip';
 import type { Feed } from './families';
 import { stockProfile } from './market';
-import { namedListing, UNIVERSE } from './universe';
+import { ELW_LISTINGS, elwListing, isEtf, namedListing, UNIVERSE } from './universe';
 
 /** One security of the simulated universe, as the master describes it. */
 export interface UniverseStock {
@@ -20,18 +20,30 @@ export interface UniverseStock {
   readonly name: string;
   readonly market: MasterMarket;
   readonly nxt: boolean;
+  /** An ETF (증권그룹 EF), else a share (ST). */
+  readonly etf?: boolean;
+  /** ELWs of the simulated universe are written on it (elw_pblc_yn Y). */
+  readonly elwIssued?: boolean;
   readonly suspended?: boolean;
   readonly managed?: boolean;
 }
 
 /** The universe the simulator trades and lists (lib/simulator/universe.ts). */
 export function simulatorUniverse(): readonly UniverseStock[] {
-  return UNIVERSE.map((l) => ({ code: l.code, name: l.name, market: l.market, nxt: l.nxtTradable }));
+  const underlyings = new Set(ELW_LISTINGS.map((e) => e.underlying));
+  return UNIVERSE.map((l) => ({ code: l.code, name: l.name, market: l.market, nxt: l.nxtTradable, etf: l.etfIndex !== undefined, elwIssued: underlyings.has(l.code) }));
 }
 
 /** Is the code listed in the simulator's master (does the stock exist)? */
 export function isListed(code: string): boolean {
   return namedListing(code) !== undefined;
+}
+
+/** Does a security of the key's type exist for `key`: a listed stock (ETFs included), an ETF, an ELW? */
+function exists(keyType: TrKeyType, key: string): boolean {
+  if (keyType === 'etf') return isEtf(key);
+  if (keyType === 'elw') return elwListing(key) !== undefined;
+  return isListed(key);
 }
 
 /**
@@ -41,10 +53,13 @@ export function isListed(code: string): boolean {
  */
 const NO_SUCH_STOCK: Feed = Object.freeze({ pace: 'interval' as const, next: () => null });
 
-/** The feed for a new subscription: the family's, or nothing for an unlisted stock code. */
+/**
+ * The feed for a new subscription: the family's, or nothing for a code no security of the TR's key
+ * type has (an unlisted stock, a stock code on the ETF NAV TR, an unknown ELW code).
+ */
 export function feedFor(table: TrTable, key: string, open: () => Feed): Feed {
   const stockKeyed = table.keyField === 'MKSC_SHRN_ISCD';
-  return stockKeyed && !isListed(key) ? NO_SUCH_STOCK : open();
+  return stockKeyed && !exists(table.keyType, key) ? NO_SUCH_STOCK : open();
 }
 
 /** ISO 6166 check digit: letters become two digits (A=10 … Z=35), then Luhn from the right. */
@@ -69,6 +84,7 @@ export function isinOf(code: string): string {
 function lineOf(stock: UniverseStock, seed: number): Buffer {
   const p = stockProfile(stock.code, seed);
   const kospi = stock.market === 'KOSPI';
+  const etf = stock.etf === true;
   const capEok = Math.round((p.prevClose * p.listedShares) / 1e8);
   return formatMasterLine(
     {
@@ -76,11 +92,11 @@ function lineOf(stock: UniverseStock, seed: number): Buffer {
       isin: isinOf(stock.code),
       name: stock.name,
       fields: {
-        scrt_grp_cls_code: 'ST',
+        scrt_grp_cls_code: etf ? 'EF' : 'ST',
         avls_scal_cls_code: capEok >= 100_000 ? '1' : capEok >= 10_000 ? '2' : '3',
         mnin_cls_code_yn: 'N', low_current_yn: 'N', sprn_strr_nmix_issu_yn: 'N', vntr_issu_yn: 'N',
-        kospi200_apnt_cls_code: kospi ? '5' : '0', kospi100_issu_yn: 'N', kospi50_issu_yn: 'N',
-        krx_issu_yn: 'N', etp_prod_cls_code: '0', elw_pblc_yn: 'N', krx100_issu_yn: 'N',
+        kospi200_apnt_cls_code: kospi && !etf ? '5' : '0', kospi100_issu_yn: 'N', kospi50_issu_yn: 'N',
+        krx_issu_yn: 'N', etp_prod_cls_code: '0', elw_pblc_yn: stock.elwIssued === true ? 'Y' : 'N', krx100_issu_yn: 'N',
         etpr_undt_objt_co_yn: 'N', short_over_cls_code: '0', invt_alrm_yn: 'N', ksq150_nmix_yn: 'N',
         stck_sdpr: p.prevClose,
         frml_mrkt_deal_qty_unit: 1,

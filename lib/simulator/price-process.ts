@@ -151,6 +151,9 @@ export interface MarketBehaviour {
   readonly vi: boolean;
 }
 
+/** How much more strongly an ETF's price is pulled to its NAV than a share's to its previous close. */
+const ETF_PULL = 100;
+
 /** Chance per KRX continuous trade of an aggressive order that would sweep several levels. */
 const SWEEP_CHANCE = 0.004;
 
@@ -172,6 +175,8 @@ export class CodeMarket {
   onTrade: ((code: string, trade: TradeSnapshot, clock: MarketClock) => void) | null = null;
   /** Price of the last trade on any venue (0 before the first trade). */
   lastPrice = 0;
+  /** For an ETF: its NAV now, which its price follows (set by the market model); null for a share. */
+  fairValue: (() => number) | null = null;
   private readonly prng: Prng;
   private bid1: number;
   private readonly askP: number[] = new Array<number>(BOOK_LEVELS).fill(0);
@@ -308,7 +313,7 @@ export class CodeMarket {
     const where = this.tradingVenue(venue, clock);
     if (where === null) return false;
     const d = this.depth[where];
-    const deviation = this.bid1 / this.profile.prevClose - 1;
+    const deviation = this.pull();
     const buy = this.prng.next() < Math.min(0.7, Math.max(0.3, 0.5 - deviation * 2));
     if ((this.behaviour.vi || this.forceVi) && where === 'KRX' && clock.sessions.krx === 'continuous' && this.checkVi(buy, clock)) return false;
     const level = buy ? d.ask : d.bid;
@@ -337,6 +342,16 @@ export class CodeMarket {
     if (this.prng.next() < pMove) this.move(buy);
     else this.churn(d);
     return true;
+  }
+
+  /**
+   * How far the ladder is from where trading pulls it back: the previous close for a share; for an
+   * ETF its NAV (`fairValue`), scaled by ETF_PULL so the price stays within a few ticks of the NAV
+   * (the LP and arbitrage keep a real ETF's premium small).
+   */
+  private pull(): number {
+    if (this.fairValue === null) return this.bid1 / this.profile.prevClose - 1;
+    return (this.bid1 / this.fairValue() - 1) * ETF_PULL;
   }
 
   /** Book a trade on a venue and on 통합: day statistics, members, program flows. */

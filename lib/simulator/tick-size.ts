@@ -38,3 +38,11 @@ export function snapUp(price: number): number {
   const p = snapDown(price);
   return p >= price ? p : tickUp(p);
 }
+
+/** KRX 호가가격단위 of an ELW: 5 KRW at every price (docs/protocol/realtime-trs.md, ELW). */
+export const ELW_TICK = 5;
+
+/** The largest ELW price (5-KRW grid, at least one tick) ≤ `price`. */
+export function elwSnapDown(price: number): number {
+  return Math.max(ELW_TICK, Math.floor(price / ELW_TICK) * ELW_TICK);
+}

@@ -141,7 +141,8 @@ describe('kis-realtime and the 통합 routing rule in a Node-RED runtime (simula
         const table = TR_TABLES[trId];
         const venue = table.venue ?? 'KRX';
         it(`${kind} (${trId}): typed msgs with the fields of the TR`, async function () {
-          const code = routes.key === 'index' ? '0001' : '005930';
+          // A code of the key's kind the simulator lists (an ELW, an ETF, an index, a stock).
+          const code = routes.key === 'index' ? '0001' : routes.key === 'elw' ? '57JN53' : routes.key === 'etf' ? '069500' : '005930';
           const exchange = Object.keys(routes.trIds).length > 1 ? venue : 'UN';
           await helper.load(MODULES, flowBase([realtimeNode('r1', { data: kind, codes: code, exchange }, ['o1']), helperNode('o1')]), credsFor());
           const out = new Sink(helper.getNode('o1'));

@@ -69,13 +69,14 @@ describe('simulator: stock master files', function () {
         const l = expected[i]!;
         assert.equal(row.name, l.name);
         assert.match(row.isin, /^KR7[0-9A-Z]{6}00\d$/);
-        assert.equal(row.cols[r.group], 'ST');
+        assert.equal(row.cols[r.group], l.etfIndex === undefined ? 'ST' : 'EF', `${l.code}: 증권그룹 (ETFs EF)`);
         const price = Number(row.cols[r.price]);
         assert.ok(price > 0 && price % krxTickSize(price) === 0, `${l.code} 기준가 ${price} on the tick grid`);
         assert.ok(Math.abs(price - l.basePrice) <= krxTickSize(l.basePrice), `${l.code} 기준가 ${price} ≈ ${l.basePrice}`);
         assert.equal(row.cols[r.halt], 'N');
         assert.equal(row.cols[r.managed], 'N');
       }
+      if (market === 'KOSPI') assert.equal(rows.find((x) => x.code === '069500')?.cols[r.group], 'EF', 'KODEX 200 is listed as an ETF');
     }
   });
 

@@ -9,7 +9,7 @@
 import type { TrTable } from '../../protocol/tr-tables';
 import type { MarketClock } from '../clock';
 import { PROGRAM_KEYS, type ProgramKey } from '../flows';
-import { indexDef, type IndexDef } from '../indices';
+import { indexDef, indexLevel, lastPriceOf as lastPrice, type IndexDef } from '../indices';
 import type { MarketModel } from '../market';
 import { hashSeed, Prng } from '../prng';
 import { newTradeSnapshot, type CodeMarket } from '../price-process';
@@ -217,15 +217,13 @@ class IndexView {
   /** Fill the context from the members, each at `priceOf` (last trade, or expected match). */
   compute(clock: MarketClock, priceOf: (m: CodeMarket) => number, trackDay: boolean): void {
     const c = this.c;
-    let num = 0, den = 0, vol = 0, value = 0, tick = 0;
+    let vol = 0, value = 0, tick = 0;
     c.upper = c.up = c.flat = c.down = c.lower = 0;
     for (const k of PROGRAM_KEYS) c.program[k].qty = c.program[k].value = 0;
     for (let i = 0; i < this.members.length; i++) {
       const m = this.members[i]!;
       const p = priceOf(m);
       const pc = m.profile.prevClose;
-      num += m.profile.listedShares * p;
-      den += m.profile.listedShares * pc;
       vol += m.stats.KRX.acmlVol;
       value += m.stats.KRX.acmlValue;
       if (p >= m.upper) c.upper++;
@@ -244,7 +242,7 @@ class IndexView {
       }
     }
     c.time = clock.time;
-    c.value = den > 0 ? (this.def.base * num) / den : this.def.base;
+    c.value = indexLevel(this.def, this.members, priceOf);
     c.vol = vol;
     c.value_krw = value;
     c.pcasVol = this.prevVol < 0 ? 0 : vol - this.prevVol;
@@ -261,8 +259,6 @@ class IndexView {
     }
   }
 }
-
-const lastPrice = (m: CodeMarket): number => (m.lastPrice > 0 ? m.lastPrice : m.profile.prevClose);
 
 
 export const indexTickFamily: TrFamily = {

@@ -3,6 +3,8 @@
  * is not served (OPSP8991). Adding a family is one line here.
  */
 import type { TrKind, TrTable } from '../../protocol/tr-tables';
+import { elwExpectedFamily, elwQuoteFamily, elwTickFamily } from './elw';
+import { etfNavFamily } from './etf-nav';
 import { expectedFamily } from './expected';
 import type { TrFamily } from './family';
 import { indexExpectedFamily, indexProgramFamily, indexTickFamily } from './index-feeds';
@@ -28,6 +30,10 @@ export const FAMILIES: Readonly<Partial<Record<TrKind | string, TrFamily>>> = {
   'index-tick': indexTickFamily,
   'index-expected': indexExpectedFamily,
   'index-program': indexProgramFamily,
+  'elw-tick': elwTickFamily,
+  'elw-quote': elwQuoteFamily,
+  'elw-expected': elwExpectedFamily,
+  'etf-nav': etfNavFamily,
 };
 
 export function familyOf(table: TrTable): TrFamily | undefined {

@@ -95,8 +95,11 @@ const ctx: TickContext = {
 /** HOUR_CLS_CODE of records published during a call: A 장후 (closing), B 장전 (opening), C VI, D 시간외 단일가 (docs/protocol/realtime-trs.md). */
 export const CALL_HOUR_CLS: Readonly<Record<AuctionCause, string>> = { open: 'B', close: 'A', vi: 'C', overtime: 'D' };
 
+/** What a 체결 record describes: a stock's market, or an ELW's (elw-market.ts). */
+export type TickSubject = Pick<CodeMarket, 'profile' | 'stats' | 'upper' | 'lower' | 'staticRef'>;
+
 /** Fill the shared context around `ctx.trade` for a record of `m` on `venue` at `time`. */
-export function fillTick(c: TickContext, m: CodeMarket, venue: Venue, clock: MarketClock, time: string, hourCls: string): void {
+export function fillTick(c: TickContext, m: TickSubject, venue: Venue, clock: MarketClock, time: string, hourCls: string): void {
   c.code = m.profile.code;
   c.time = time;
   c.date = clock.date;
