@@ -85,6 +85,9 @@ export class KstStamper {
   private lastEpoch: number | null = null;
   private arrivalDayStart = NaN;
   private arrivalDate = '';
+  /** The second (epoch s) and HHMMSS of the last arrival stamped by arrivalTime. */
+  private arrivalSecond = NaN;
+  private arrivalHhmmss = '';
 
   /** Epoch ms of the last stamp (null when the date or time was invalid). */
   epochMs: number | null = null;
@@ -119,6 +122,16 @@ export class KstStamper {
    * arrived on, except that a time more than 12 h after the arrival time-of-day belongs to the
    * previous day (a 23:59:59 record that arrives at 00:00:01).
    */
+  /** kstTime(arrivalMs), memoised per second: for TRs whose records carry no time of their own. */
+  arrivalTime(arrivalMs: number): string {
+    const second = Math.floor(arrivalMs / 1000);
+    if (second !== this.arrivalSecond) {
+      this.arrivalSecond = second;
+      this.arrivalHhmmss = kstTime(arrivalMs);
+    }
+    return this.arrivalHhmmss;
+  }
+
   dateFor(time: string, arrivalMs: number): string {
     const dayStart = Math.floor((arrivalMs + KST_OFFSET_MS) / DAY_MS) * DAY_MS - KST_OFFSET_MS;
     if (dayStart !== this.arrivalDayStart) {

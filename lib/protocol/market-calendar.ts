@@ -39,13 +39,30 @@ export interface SessionRule {
   readonly en: string;
   /** Where the times come from (details and links in docs/protocol/market-calendar.md). */
   readonly source: string;
+  /**
+   * For a call auction: when expected prices (예상체결) start to be published, in seconds since KST
+   * midnight; null when they are published from the session's start (or the session is no call).
+   */
+  readonly expectedFrom: number | null;
+  /** For a session of repeated calls (시간외 단일가): seconds between two matches; null otherwise. */
+  readonly callEvery: number | null;
+}
+
+/** What only some sessions have. */
+interface RuleExtras {
+  readonly expectedFrom?: string;
+  readonly callEvery?: number;
 }
 
 const H = 3600;
 const M = 60;
 
-function rule(venue: CalendarVenue, kind: SessionKind, start: string, end: string, trades: boolean, ko: string, en: string, source: string, from: string | null = null, until: string | null = null): SessionRule {
-  return Object.freeze({ venue, kind, start: hms(start), end: hms(end), from, until, trades, ko, en, source });
+function rule(
+  venue: CalendarVenue, kind: SessionKind, start: string, end: string, trades: boolean, ko: string, en: string, source: string,
+  from: string | null = null, until: string | null = null, extras: RuleExtras = {},
+): SessionRule {
+  const expectedFrom = extras.expectedFrom !== undefined ? hms(extras.expectedFrom) : null;
+  return Object.freeze({ venue, kind, start: hms(start), end: hms(end), from, until, trades, ko, en, source, expectedFrom, callEvery: extras.callEvery ?? null });
 }
 
 /** "HH:MM" or "HH:MM:SS" → seconds since midnight. */
@@ -58,10 +75,10 @@ function hms(t: string): number {
 export const SESSION_RULES: readonly SessionRule[] = Object.freeze([
   rule('KRX', 'regular', '09:00', '15:20', true, '정규장', 'regular session (continuous)', 'KRX via brokers\' pages (유안타증권 대체거래소 안내)'),
   rule('KRX', 'closing-auction', '15:20', '15:30', true, '장 마감 동시호가', 'closing call auction, close at 15:30', 'KRX via brokers\' pages'),
-  rule('KRX', 'opening-auction', '08:30', '09:00', false, '장 시작 동시호가', 'opening call auction (orders from 08:30, expected prices from 08:50 since 2025-03-04), match at 09:00', 'KRX via brokers\' pages; news 2025-02-25 (08:50)'),
+  rule('KRX', 'opening-auction', '08:30', '09:00', false, '장 시작 동시호가', 'opening call auction (orders from 08:30, expected prices from 08:50 since 2025-03-04), match at 09:00', 'KRX via brokers\' pages; news 2025-02-25 (08:50)', null, null, { expectedFrom: '08:50' }),
   rule('KRX', 'pre-open-close-price', '08:30', '08:40', false, '장전 시간외 종가', 'pre-open trading at the previous close', 'KRX via brokers\' pages; news 2019-04-29'),
   rule('KRX', 'post-close-price', '15:40', '16:00', false, '장후 시간외 종가', 'after-hours trading at today\'s close', 'KRX via brokers\' pages'),
-  rule('KRX', 'after-hours-single-price', '16:00', '18:00', false, '시간외 단일가', 'after-hours single-price calls every 10 minutes (ended)', 'KIS docs (시간외 TRs); KIS notice 2026-09-09', null, '20260911'),
+  rule('KRX', 'after-hours-single-price', '16:00', '18:00', false, '시간외 단일가', 'after-hours single-price calls every 10 minutes (ended)', 'KIS docs (시간외 TRs); KIS notice 2026-09-09', null, '20260911', { callEvery: 600 }),
   rule('KRX', 'after-market', '16:00', '20:00', true, 'KRX 애프터마켓', 'KRX after-market (continuous)', 'KIS notice 2026-09-09 (effective 2026-09-14)', '20260914', null),
   rule('NXT', 'pre-market', '08:00', '08:50', true, 'NXT 프리마켓', 'NXT pre-market (continuous)', 'NXT launch (이데일리 2025-03-04); 유안타증권'),
   rule('NXT', 'main', '09:00:30', '15:20', true, 'NXT 메인마켓', 'NXT main market (continuous)', '유안타증권 대체거래소 안내'),

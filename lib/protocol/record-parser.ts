@@ -1,5 +1,5 @@
 import { isNumericType, type FieldDef } from './field-def';
-import { kstTime, type KstStamper } from './kst';
+import type { KstStamper } from './kst';
 import { parseNumeric, POW10 } from './numbers';
 import type { TrTable } from './tr-tables';
 
@@ -67,6 +67,16 @@ export function compileRecordParser(table: TrTable, fields: readonly FieldDef[] 
         SLOW_NUMBER(i),
         `var v${i} = v;`,
       );
+    } else if (field.type === 'sint') {
+      // A signed integer: the int loop after an optional '-'. Anything else takes the general path.
+      lines.push(
+        `st = p; c = s.charCodeAt(p); m = 0; neg = c === 45; if (neg) { p++; c = s.charCodeAt(p); } d = p;`,
+        `while (c >= 48 && c <= 57) { m = m * 10 + (c - 48); p++; c = s.charCodeAt(p); }`,
+        `if ((c === 94 || p >= len) && p > d && p - d <= 15) v = neg && m !== 0 ? -m : m;`,
+        `else if (p === st && (c === 94 || p >= len)) v = null;`,
+        SLOW_NUMBER(i),
+        `var v${i} = v;`,
+      );
     } else if (isNumericType(field.type)) {
       lines.push(
         `st = p; c = s.charCodeAt(p); m = 0; k = 0; neg = c === 45; if (neg) { p++; c = s.charCodeAt(p); }`,
@@ -88,7 +98,7 @@ export function compileRecordParser(table: TrTable, fields: readonly FieldDef[] 
   const dateIdx = table.dateField === null ? -1 : fields.findIndex((fd) => fd.name === table.dateField);
   if (table.dateField !== null && dateIdx < 0) throw new Error(`${table.trId}: date field ${table.dateField} missing`);
   if (timeIdx < 0) {
-    lines.push('var tm = T(now); var iso = K.stamp(K.dateFor(tm, now), tm);');
+    lines.push('var tm = K.arrivalTime(now); var iso = K.stamp(K.dateFor(tm, now), tm);');
   } else if (dateIdx >= 0) {
     // A record whose date field is empty falls back to the arrival day, like a TR without a date.
     lines.push(`var iso = K.stamp(v${dateIdx} === '' ? K.dateFor(v${timeIdx}, now) : v${dateIdx}, v${timeIdx});`);
@@ -99,10 +109,9 @@ export function compileRecordParser(table: TrTable, fields: readonly FieldDef[] 
   props.push('timestamp: iso', 'epochMs: K.epochMs');
   lines.push(`return {${props.join(', ')}};`);
   // Generated from our own static tables, never from input.
-  const factory = new Function('N', 'P', 'T', `return function parse_${table.trId}_${fields.length}(s, start, cur, K, now) {\n${lines.join('\n')}\n};`) as (
+  const factory = new Function('N', 'P', `return function parse_${table.trId}_${fields.length}(s, start, cur, K, now) {\n${lines.join('\n')}\n};`) as (
     num: typeof parseNumeric,
     pow10: readonly number[],
-    time: typeof kstTime,
   ) => RecordParser;
-  return factory(parseNumeric, POW10, kstTime);
+  return factory(parseNumeric, POW10);
 }

@@ -44,29 +44,30 @@ export function isAuction(phase: KrxPhase): boolean {
   return phase === 'opening-auction' || phase === 'closing-auction' || phase === 'overtime-auction';
 }
 
-/** The opening call publishes expected prices only in its last 10 minutes (08:50 since 2025-03-04; docs/protocol/market-calendar.md). */
-const OPENING_EXPECTED_S = 600;
-/** 시간외 단일가 matches every 10 minutes. */
-const OVERTIME_CALL_MS = 600_000;
 
 const CLOSED: Pick<SessionState, 'krx' | 'krxStart' | 'krxEnd' | 'expectedFrom' | 'mkopKrx' | 'marketClsKrx'> = {
   krx: 'closed', krxStart: 0, krxEnd: 0, expectedFrom: 0, mkopKrx: '20', marketClsKrx: '2',
 };
 
-/** The KRX phase of a calendar session, with its window. */
-function krxPhase(rule: SessionRule | null, dayStart: number, epochMs: number): Pick<SessionState, 'krx' | 'krxStart' | 'krxEnd' | 'expectedFrom' | 'mkopKrx' | 'marketClsKrx'> {
+/**
+ * The KRX phase of a calendar session, with its window. When expected prices start (the opening
+ * call: 08:50 since 2025-03-04) and how often 시간외 단일가 matches come from the calendar's rule.
+ */
+export function krxPhase(rule: SessionRule | null, dayStart: number, epochMs: number): Pick<SessionState, 'krx' | 'krxStart' | 'krxEnd' | 'expectedFrom' | 'mkopKrx' | 'marketClsKrx'> {
   if (rule === null) return CLOSED;
   const start = dayStart + rule.start * 1000, end = dayStart + rule.end * 1000;
+  const expectedFrom = rule.expectedFrom !== null ? dayStart + rule.expectedFrom * 1000 : start;
   switch (rule.kind) {
     case 'regular':
       return { krx: 'continuous', krxStart: start, krxEnd: end, expectedFrom: 0, mkopKrx: '20', marketClsKrx: '2' };
     case 'opening-auction':
-      return { krx: 'opening-auction', krxStart: start, krxEnd: end, expectedFrom: end - OPENING_EXPECTED_S * 1000, mkopKrx: '10', marketClsKrx: '2' };
+      return { krx: 'opening-auction', krxStart: start, krxEnd: end, expectedFrom, mkopKrx: '10', marketClsKrx: '2' };
     case 'closing-auction':
-      return { krx: 'closing-auction', krxStart: start, krxEnd: end, expectedFrom: start, mkopKrx: '20', marketClsKrx: '5' };
+      return { krx: 'closing-auction', krxStart: start, krxEnd: end, expectedFrom, mkopKrx: '20', marketClsKrx: '5' };
     case 'after-hours-single-price': {
-      const callStart = start + Math.floor((epochMs - start) / OVERTIME_CALL_MS) * OVERTIME_CALL_MS;
-      return { krx: 'overtime-auction', krxStart: callStart, krxEnd: Math.min(end, callStart + OVERTIME_CALL_MS), expectedFrom: callStart, mkopKrx: '40', marketClsKrx: '3' };
+      const every = (rule.callEvery ?? rule.end - rule.start) * 1000;
+      const callStart = start + Math.floor((epochMs - start) / every) * every;
+      return { krx: 'overtime-auction', krxStart: callStart, krxEnd: Math.min(end, callStart + every), expectedFrom: callStart, mkopKrx: '40', marketClsKrx: '3' };
     }
     case 'after-market':
       return { krx: 'after-market', krxStart: start, krxEnd: end, expectedFrom: 0, mkopKrx: '30', marketClsKrx: '3' };

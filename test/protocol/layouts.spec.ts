@@ -49,6 +49,14 @@ describe('protocol: every TR and every known layout round-trips (docs/protocol/r
     }
   });
 
+  it('stamps each record without a time field with its own arrival second (not the previous record\'s)', () => {
+    const rng = new Prng(6);
+    for (const trId of TR_IDS.filter((id) => TR_TABLES[id].timeField === null)) {
+      const times = [NOW, NOW + 999, NOW + 1000, NOW + 61_000, NOW - 3_600_000].map((now) => data(parseFrame(frameText(trId, [recordValues(rng, trId)]), { now })).records[0]?.timestamp);
+      assert.deepEqual(times, ['2026-07-24T11:52:14+09:00', '2026-07-24T11:52:14+09:00', '2026-07-24T11:52:15+09:00', '2026-07-24T11:53:15+09:00', '2026-07-24T10:52:14+09:00'], trId);
+    }
+  });
+
   it('tells the two 10-field 장운영정보 통합 layouts apart by field 0 (code vs Y/N flag)', () => {
     const withCode = data(parseFrame('0|H0UNMKO0|001|003160^N^(null)^AB1^311^^^55^Y^', { now: NOW }));
     assert.equal(withCode.variant?.id, 'observed-10');

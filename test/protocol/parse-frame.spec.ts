@@ -128,6 +128,18 @@ describe('protocol: parseFrame', () => {
       assert.equal(rec.NTBY_CNTG_CSNU, 12);
     });
 
+    it('reads signed integers exactly: a lone sign is bad, a decimal or a 16-digit value takes the general path', () => {
+      const rec = only(parseFrame(tickWith({ PRDY_VRSS: '-123456789012345', NTBY_CNTG_CSNU: '-9007199254740993', OPRC_VRSS_PRPR: '-5.5', HGPR_VRSS_PRPR: '', LWPR_VRSS_PRPR: '0042' }), { now: NOW }));
+      assert.equal(rec.PRDY_VRSS, -123_456_789_012_345);
+      assert.equal(rec.NTBY_CNTG_CSNU, '-9007199254740993', 'beyond 2^53: the exact text');
+      assert.equal(rec.OPRC_VRSS_PRPR, -5.5);
+      assert.equal(rec.HGPR_VRSS_PRPR, null);
+      assert.equal(rec.LWPR_VRSS_PRPR, 42);
+      const bad = parseFrame(tickWith({ PRDY_VRSS: '-' }), { now: NOW });
+      assert.equal(bad.type, 'error');
+      assert.equal(bad.type === 'error' ? bad.code : '', 'bad-value');
+    });
+
     it('turns rates into decimals in the unit KIS sends (percent stays percent)', () => {
       const rec = only(parseFrame(tickWith({ PRDY_CTRT: '29.99', CTTR: '100.00', SHNU_RATE: '.5', VOL_TNRT: '7.' }), { now: NOW }));
       assert.deepEqual([rec.PRDY_CTRT, rec.CTTR, rec.SHNU_RATE, rec.VOL_TNRT], [29.99, 100, 0.5, 7]);

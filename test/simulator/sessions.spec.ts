@@ -8,7 +8,8 @@ import type { KisRecord } from '../../lib/protocol/record-parser';
 import { TR_TABLES, type TrId } from '../../lib/protocol/tr-tables';
 import { clockFor, type MarketClock } from '../../lib/simulator/clock';
 import { MarketModel } from '../../lib/simulator/market';
-import { ALWAYS_CONTINUOUS, sessionsAt, type KrxPhase, type SessionState } from '../../lib/simulator/sessions';
+import { ALWAYS_CONTINUOUS, krxPhase, sessionsAt, type KrxPhase, type SessionState } from '../../lib/simulator/sessions';
+import { SESSION_RULES, type SessionRule } from '../../lib/protocol/market-calendar';
 import { marketClock } from '../../lib/simulator/clock';
 import { isOnTickGrid } from '../../lib/simulator/tick-size';
 import { dynamicViBand, viTrigger } from '../../lib/simulator/vi';
@@ -197,6 +198,22 @@ describe('simulator sessions follow the market calendar in force', function () {
   this.timeout(60_000);
   const kst = (date: string, h: number, m: number): number => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(4, 6)) - 1, Number(date.slice(6, 8)), h - 9, m);
   const hhmm = (ms: number): string => new Date(ms + 9 * 3_600_000).toISOString().slice(11, 16);
+
+  it('takes when expected prices start and how often 시간외 단일가 matches from the calendar\'s rule (one place to change)', () => {
+    const krxRule = (kind: SessionRule['kind']): SessionRule => SESSION_RULES.find((r) => r.venue === 'KRX' && r.kind === kind) as SessionRule;
+    const day = kst('20260911', 0, 0);
+    const opening = krxRule('opening-auction');
+    assert.equal(hhmm(day + (opening.expectedFrom ?? NaN) * 1000), '08:50', 'the table says 08:50');
+    // Hours change: a rule with other times moves the simulator with it.
+    const moved: SessionRule = { ...opening, start: 8 * 3600, end: 8.5 * 3600, expectedFrom: 8 * 3600 + 20 * 60 };
+    const early = krxPhase(moved, day, kst('20260911', 8, 10));
+    assert.deepEqual([hhmm(early.krxStart), hhmm(early.expectedFrom), hhmm(early.krxEnd)], ['08:00', '08:20', '08:30']);
+    assert.equal(hhmm(krxPhase({ ...opening, expectedFrom: null }, day, kst('20260911', 8, 40)).expectedFrom), '08:30', 'no expectedFrom: from the start');
+    const overtime = krxRule('after-hours-single-price');
+    assert.equal(overtime.callEvery, 600);
+    const every5 = krxPhase({ ...overtime, callEvery: 300 }, day, kst('20260911', 16, 7));
+    assert.deepEqual([hhmm(every5.krxStart), hhmm(every5.krxEnd)], ['16:05', '16:10']);
+  });
 
   it('maps the calendar to phases: calls, continuous, 시간외 단일가 until 2026-09-11, KRX after-market from 2026-09-14', () => {
     const phase = (date: string, h: number, m: number): [string, string, string] => {
