@@ -147,9 +147,7 @@ export class ElwMarket {
     const buy = price >= (this.stats.KRX.acmlVol > 0 ? this.stats.KRX.open : this.profile.prevClose);
     this.stats.KRX.addTrade(price, qty, buy, p.time);
     this.lay(price - ELW_TICK, false);
-    const t = newTradeSnapshot();
-    Object.assign(t, { where: 'KRX', price, qty, buy, askP1: this.askP[0]!, bidP1: this.bidP[0]!, askQ1: this.askQ[0]!, bidQ1: this.bidQ[0]!, totalAsk: sum(this.askQ), totalBid: sum(this.bidQ) });
-    this.lastPrint = { seq: ++this.printSeq, cause: p.cause, time: p.time, trade: t };
+    this.lastPrint = { seq: ++this.printSeq, cause: p.cause, time: p.time, trade: this.describe(newTradeSnapshot(), price, qty, buy) };
   }
 
   /** The ELW quantity of a call whose underlying expects `underlyingQty` shares (our scale). */
@@ -189,6 +187,12 @@ export class ElwMarket {
     }
     const price = buy ? this.askP[0]! : this.bidP[0]!;
     this.stats.KRX.addTrade(price, qty, buy, clock.time);
+    this.describe(out, price, qty, buy);
+    return true;
+  }
+
+  /** Describe a trade (or an expected match) at `price` against the book as it rests now. */
+  describe(out: TradeSnapshot, price: number, qty: number, buy: boolean): TradeSnapshot {
     out.where = 'KRX';
     out.price = price;
     out.qty = qty;
@@ -199,7 +203,7 @@ export class ElwMarket {
     out.bidQ1 = this.bidQ[0]!;
     out.totalAsk = sum(this.askQ);
     out.totalBid = sum(this.bidQ);
-    return true;
+    return out;
   }
 
   /** Orders added and cancelled by others than the LP, before a quote is read. */

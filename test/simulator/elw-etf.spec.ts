@@ -57,7 +57,10 @@ describe('simulator ELW and ETF NAV on the wire', function () {
     const approval = await approvalKey(sim);
     const c = await TestClient.open(sim.wsUrl);
     clients.push(c);
-    for (const [trId, key] of subs) assert.equal((await c.request(approval, trId, key)).type, 'control');
+    for (const [trId, key] of subs) {
+      const ack = await c.request(approval, trId, key);
+      assert.equal(ack.type === 'control' ? ack.msgCd : ack.type, 'OPSP0000', `${trId} ${key} acknowledged`);
+    }
     return c;
   }
   async function until(what: string, ok: () => boolean, ms = 60_000): Promise<void> {
@@ -89,9 +92,25 @@ describe('simulator ELW and ETF NAV on the wire', function () {
 
   it('streams ELW 체결 and 호가 in continuous trading: 5-KRW grid, the LP book, prices following the underlying', async () => {
     const elws = ['57JN53', '58J297', '57LA24'];
-    const subs: [TrId, string][] = [...elws.flatMap((k) => [['H0EWCNT0', k], ['H0EWASP0', k]] as [TrId, string][]), ['H0EWANC0', '57JN53'], ['H0STCNT0', '005930'], ['H0STCNT0', '000660']];
+    // 57ZZ99 is a well-formed ELW code the universe does not list: acknowledged, then silent, as for unknown stocks.
+    const subs: [TrId, string][] = [...elws.flatMap((k) => [['H0EWCNT0', k], ['H0EWASP0', k]] as [TrId, string][]), ['H0EWANC0', '57JN53'], ['H0STCNT0', '005930'], ['H0STCNT0', '000660'], ['H0EWCNT0', '57ZZ99'], ['H0EWCNT0', '005930']];
     const c = await subscribed({ hours: 'always', seed: 41 }, subs);
     await until('thousands of ELW records', () => c.texts.filter((t) => t.startsWith('0|H0EW')).length >= 1500);
+    // The underlying's last 체결 price seen before each ELW record, in arrival order.
+    const seenSpot = new Map<KisRecord, number>();
+    const spotNow = new Map<string, number>();
+    for (const text of c.texts) {
+      if (!text.startsWith('0|')) continue;
+      for (const r of (parseFrame(text) as DataFrame).records) {
+        const code = String(r['MKSC_SHRN_ISCD']);
+        if (text.startsWith('0|H0STCNT0|')) spotNow.set(code, num(r, 'STCK_PRPR'));
+        else if (text.startsWith('0|H0EWCNT0|')) {
+          const u = elwListing(code)?.underlying;
+          const spot = u === undefined ? undefined : spotNow.get(u);
+          if (spot !== undefined) seenSpot.set(r, spot);
+        }
+      }
+    }
     const recs = recordsOf(c);
     let ticks = 0, quotes = 0;
     for (const code of elws) {
@@ -99,6 +118,7 @@ describe('simulator ELW and ETF NAV on the wire', function () {
       const underlying = recs.get(`H0STCNT0|${l.underlying}`)!;
       const lastU = underlying[underlying.length - 1]!;
       let prevVol = 0, lpBase: number | null = null;
+      const spots = new Set<number>();
       for (const r of recs.get(`H0EWCNT0|${code}`) ?? []) {
         ticks++;
         const p = num(r, 'STCK_PRPR');
@@ -112,6 +132,9 @@ describe('simulator ELW and ETF NAV on the wire', function () {
         // The underlying's price the record was valued at, from the parity (2 dp).
         const s = l.right === 'call' ? (num(r, 'PRIT') * l.strike) / 100 : (l.strike * 100) / num(r, 'PRIT');
         assert.ok(s >= num(lastU, 'STCK_LWPR') * 0.999 && s <= num(lastU, 'STCK_HGPR') * 1.001, `${code}: underlying ${s} within its day range`);
+        const seen = seenSpot.get(r);
+        if (seen !== undefined) assert.ok(Math.abs(s / seen - 1) <= 0.01, `${code}: valued at ${s}, the underlying's stream last printed ${seen}`);
+        spots.add(Math.round(s / 10));
         const thpr = num(r, 'HTS_THPR');
         assert.ok(Math.abs(thpr - elwValue(l, s)) <= 0.01 * thpr + 0.5, `${code}: theoretical ${thpr} = value at ${s}`);
         assert.ok(Math.abs(bid - elwSnapDown(thpr)) <= ELW_TICK, `${code}: the book is laid at the value (${bid} vs ${thpr})`);
@@ -127,6 +150,7 @@ describe('simulator ELW and ETF NAV on the wire', function () {
         assert.equal(base, lpBase, `${code}: LP_HVOL + LP_NTBY_QTY is the day's opening holding`);
         assert.equal(r['NEW_MKOP_CLS_CODE'], '20');
       }
+      assert.ok(spots.size >= 5, `${code}: valued at ${spots.size} different underlying prices (it moves with its underlying)`);
       for (const r of recs.get(`H0EWASP0|${code}`) ?? []) {
         quotes++;
         const ask = levels(r, 'ASKP'), bid = levels(r, 'BIDP');
@@ -150,6 +174,8 @@ describe('simulator ELW and ETF NAV on the wire', function () {
     }
     assert.ok(ticks >= 500 && quotes >= 500, `${ticks} 체결, ${quotes} 호가 records`);
     assert.equal(recs.get('H0EWANC0|57JN53'), undefined, 'no ELW 예상체결 outside the calls');
+    assert.equal(recs.get('H0EWCNT0|57ZZ99'), undefined, 'nothing for an ELW code outside the universe');
+    assert.equal(recs.get('H0EWCNT0|005930'), undefined, 'nothing for a share code on the ELW TR');
   });
 
   it('publishes ELW 예상체결 only during the opening and closing calls, converging on the match the 체결 stream prints', async () => {

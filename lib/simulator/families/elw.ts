@@ -143,16 +143,7 @@ export const elwExpectedFamily: TrFamily = {
           lastQty = 0;
         }
         e.layFor(clock, x.price);
-        const t = expCtx.trade;
-        t.price = x.price;
-        t.qty = Math.max(0, x.qty - lastQty);
-        t.buy = true;
-        t.askP1 = e.askP[0]!;
-        t.bidP1 = e.bidP[0]!;
-        t.askQ1 = e.askQ[0]!;
-        t.bidQ1 = e.bidQ[0]!;
-        t.totalAsk = sum(e.askQ);
-        t.totalBid = sum(e.bidQ);
+        e.describe(expCtx.trade, x.price, Math.max(0, x.qty - lastQty), true);
         expCtx.expQty = x.qty;
         fillElw(expCtx, e, clock, clock.time, CALL_HOUR_CLS[x.cause]);
         // The opening call's records carry NEW_MKOP_CLS_CODE 00, as the stock 예상체결 does.
