@@ -29,8 +29,15 @@ export interface RecordCursor {
   truncated: boolean;
 }
 
-/** Parses one record of a TR starting at `start` of `s`. Returns null on failure (see cursor). */
-export type RecordParser = (s: string, start: number, cursor: RecordCursor, stamper: KstStamper, arrivalMs: number) => KisRecord | null;
+/**
+ * Parses one record of a TR starting at `start` of `s`. Returns null on failure (see cursor).
+ * A parser compiled to read bytes takes `bytes` = `asciiBytes(s)` (the same text, one byte per
+ * character, a 0 after the end); one compiled to read the string ignores it.
+ */
+export type RecordParser = (s: string, start: number, cursor: RecordCursor, stamper: KstStamper, arrivalMs: number, bytes: Uint8Array | null) => KisRecord | null;
+
+/** Where a compiled parser reads characters from: the string, or its ASCII bytes (ascii-bytes.ts). */
+export type ParserSource = 'chars' | 'bytes';
 
 /**
  * Compile a record parser for one TR table, once (at module load). The generated function walks
@@ -48,7 +55,7 @@ function SLOW_NUMBER(i: number): string {
  * `fields` is one of the table's layouts (default: its primary one). A TR without a time field
  * (장운영정보, 회원사, ETF NAV) is stamped with the arrival time.
  */
-export function compileRecordParser(table: TrTable, fields: readonly FieldDef[] = table.fields): RecordParser {
+export function compileRecordParser(table: TrTable, fields: readonly FieldDef[] = table.fields, source: ParserSource = 'chars'): RecordParser {
   const n = fields.length;
   const lines: string[] = ['var len = s.length, p = start, c, st, m, k, d, v, neg;'];
   fields.forEach((field: FieldDef, i: number) => {
@@ -105,11 +112,15 @@ export function compileRecordParser(table: TrTable, fields: readonly FieldDef[] 
   } else {
     lines.push(`var iso = K.stamp(K.dateFor(v${timeIdx}, now), v${timeIdx});`);
   }
+  // The code above reads `s.charCodeAt(p)`; the byte parser reads the same position from B
+  // (one past the end is the 0 that asciiBytes writes there, where charCodeAt gives NaN: neither
+  // is a digit or '^', so every check above reads them alike).
+  if (source === 'bytes') for (let i = 0; i < lines.length; i++) lines[i] = (lines[i] as string).replaceAll('s.charCodeAt(p)', 'B[p]');
   const props = fields.map((field, i) => `${JSON.stringify(field.name)}: v${i}`);
   props.push('timestamp: iso', 'epochMs: K.epochMs');
   lines.push(`return {${props.join(', ')}};`);
   // Generated from our own static tables, never from input.
-  const factory = new Function('N', 'P', `return function parse_${table.trId}_${fields.length}(s, start, cur, K, now) {\n${lines.join('\n')}\n};`) as (
+  const factory = new Function('N', 'P', `return function parse_${table.trId}_${fields.length}_${source}(s, start, cur, K, now, B) {\n${lines.join('\n')}\n};`) as (
     num: typeof parseNumeric,
     pow10: readonly number[],
   ) => RecordParser;
