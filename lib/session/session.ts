@@ -16,6 +16,7 @@ import { egwInfo } from '../protocol/egw';
 import { buildSubscribe, buildUnsubscribe } from '../protocol/messages';
 import { describeOpsp, opspInfo } from '../protocol/opsp';
 import { FrameParser, type ControlFrame, type FrameError } from '../protocol/parse-frame';
+import { TR_TABLES, type TrId } from '../protocol/tr-tables';
 import { ApprovalError, getApprovalKey, invalidateApprovalKey } from './approval';
 import { gateFor, recordConnect, type ConnectGate } from './connect-gate';
 import { FrameErrorCounter } from './frame-errors';
@@ -166,6 +167,9 @@ export class KisSession {
    * unanswered subscribe is re-sent with backoff, never dropped.
    */
   subscribe(trId: string, trKey: string, sink: RecordSink): SubscriptionHandle {
+    // The key of a 체결통보 registration is the user's HTS ID: a secret for every text from here on
+    // (whichever config's log this session writes to; a shared session may serve several).
+    if (TR_TABLES[trId as TrId]?.keyType === 'hts-id') this.redactor.remember(trKey);
     const refusal = this.stopping !== null ? { code: CLIENT_ERROR_CODES.SESSION_CLOSED, message: 'the KIS session is closed' } : refusalOf(trId, trKey, this.o.server);
     if (refusal !== null) return this.refuseNew(trId, trKey, sink, refusal.code, refusal.message);
     const tr = trId as Registration['trId'];
@@ -314,7 +318,7 @@ export class KisSession {
     this.registry.delete(r);
     this.clearRetry(r);
     r.request = null;
-    const error: SubscriptionError = { trId: r.trId, trKey: r.trKey, code, message: this.redactor.redact(message) };
+    const error: SubscriptionError = { trId: r.trId, trKey: this.redactor.redact(r.trKey), code, message: this.redactor.redact(message) };
     this.log('debug', `subscription ${r.trId} ${r.trKey} refused: ${code} ${error.message}`); // the sinks report it (see refuseNew)
     for (const sink of r.sinks) this.callSink(() => sink.onSubscriptionError(error));
   }

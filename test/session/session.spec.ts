@@ -357,6 +357,25 @@ for (const backend of BACKENDS) describe(`session/KisSession against ${backend.n
     });
   });
 
+  it('never shows the HTS ID of a 체결통보 registration: not in a refusal, its log line or the no-ack warning', async () => {
+    const htsId = `hts${Math.random().toString(36).slice(2, 9)}`;
+    credentials.push(htsId);
+    const rec = make({ ackTimeoutMs: 200 });
+    rec.session.start();
+    await waitState(rec, 'connected');
+    kis.faults.refuseNext('OPSP9999', { trId: 'H0STCNI0' });
+    const refused = new Sink();
+    rec.session.subscribe('H0STCNI0', htsId, refused);
+    await waitFor('the refusal', () => refused.errors.length === 1);
+    kis.faults.goSilent(true);
+    rec.session.subscribe('H0STCNI0', htsId, new Sink());
+    await waitFor('the no-ack warning', () => rec.logs.some((l) => l.level === 'warn' && /H0STCNI0/.test(l.text) && /no ack/.test(l.text)), 5000);
+    kis.faults.goSilent(false);
+    const seen = [...rec.logs.map((l) => l.text), ...refused.errors.map((e) => JSON.stringify(e))].join('\n');
+    assert.ok(seen.includes('H0STCNI0'), 'the material names the TR');
+    assert.ok(!seen.includes(htsId), `the HTS ID appeared:\n${seen}`);
+  });
+
   it('refuses new subscriptions on a stopped session', async () => {
     const rec = make();
     await rec.session.stop();
