@@ -36,19 +36,19 @@ export interface RecordCursor {
  */
 export type RecordParser = (s: string, start: number, cursor: RecordCursor, stamper: KstStamper, arrivalMs: number, codes: Uint16Array) => KisRecord | null;
 
-/**
- * Compile a record parser for one TR table, once (at module load). The generated function walks
- * the record's code units (B = charCodes(s); one past the end reads 0, neither a digit nor `^`), accumulating numeric fields as it scans for the `^` that ends
- * them, slicing only text fields, and ends in one object literal of a fixed shape: no split, no
- * regex, no per-field loop over descriptors, no closure per frame. Anything unusual in a numeric
- * field (spaces, more than 15 digits, junk) drops to `parseNumeric` for that field alone.
- */
 /** The general path for a numeric field the inline fast path did not take: `parseNumeric` on the whole field. */
 function SLOW_NUMBER(i: number): string {
   return `else { p = s.indexOf('^', st); if (p < 0) p = len; c = p < len ? 94 : NaN; v = N(s, st, p); if (v !== v) { cur.truncated = false; cur.badField = ${i}; return null; } }`;
 }
 
 /**
+ * Compile a record parser for one TR table, once (at module load). The generated function walks
+ * the record's code units (B = charCodes(s); one past the end reads 0, neither a digit nor `^`),
+ * accumulating numeric fields as it scans for the `^` that ends them, slicing only text fields,
+ * and ends in one object literal of a fixed shape: no split, no regex, no per-field loop over
+ * descriptors, no closure per frame. Anything unusual in a numeric field (spaces, more than 15
+ * digits, junk) drops to `parseNumeric` for that field alone.
+ *
  * `fields` is one of the table's layouts (default: its primary one). A TR without a time field
  * (장운영정보, 회원사, ETF NAV) is stamped with the arrival time.
  */
