@@ -15,7 +15,7 @@ import { noticeTrIds } from '../lib/protocol/notices';
 import type { FrameError } from '../lib/protocol/parse-frame';
 import type { TrId, Venue } from '../lib/protocol/tr-tables';
 import { redactSecrets } from '../lib/session/redact';
-import { KIS_SERVERS, type ServerChoice } from '../lib/session/servers';
+import { isLoopbackUrl, KIS_SERVERS, type ServerChoice } from '../lib/session/servers';
 import type { KisSessionOptions, RecordSink, SessionState, SubscriptionHandle } from '../lib/session/types';
 import type { RunningSimulator } from '../lib/simulator/types';
 import type { MasterStore } from '../lib/master';
@@ -28,15 +28,6 @@ import type { KisConfigDef, KisConfigNode, KisCredentials, MarketClock, SessionU
 
 /** Connect ceiling for a server on this machine (the simulator): loose, it is not KIS. */
 const LOOPBACK_CEILING = Object.freeze({ perMinute: 600, perHour: 36_000 });
-
-function isLoopback(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1';
-  } catch {
-    return false;
-  }
-}
 
 /** How often the market-clock part of the badges is refreshed while connected. */
 const CLOCK_REFRESH_MS = 30_000;
@@ -279,7 +270,7 @@ class ConfigRuntime {
     const optional = <T>(key: string): T | undefined => (s[key] === undefined ? undefined : (s[key] as T));
     // The connect ceiling protects a KIS account from connect loops; a server on this machine (the
     // simulator, tests) is not KIS, so its default is loose. A setting overrides both.
-    const loopback = isLoopback(restUrl) && isLoopback(wsUrl);
+    const loopback = isLoopbackUrl(restUrl) && isLoopbackUrl(wsUrl);
     const ceiling = {
       perMinute: optional<number>('kisConfigConnectsPerMinute') ?? (loopback ? LOOPBACK_CEILING.perMinute : undefined),
       perHour: optional<number>('kisConfigConnectsPerHour') ?? (loopback ? LOOPBACK_CEILING.perHour : undefined),

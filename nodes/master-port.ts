@@ -12,7 +12,7 @@ import type { NodeAPI } from 'node-red';
 import { masterStore, type MasterStore, type MasterUrls, type StockInfo } from '../lib/master';
 import { masterUrls, type MasterFileId } from '../lib/protocol/master-file';
 import { isValidStockCode, splitCodes } from '../lib/protocol/stock-codes';
-import type { ServerChoice } from '../lib/session/servers';
+import { isLoopbackUrl, type ServerChoice } from '../lib/session/servers';
 import { acquireSimulator, releaseSimulator } from './session-port';
 
 type Settings = Record<string, unknown>;
@@ -86,15 +86,6 @@ export function masterForServer(RED: NodeAPI, server: ServerChoice, restUrl?: st
   return masterStore(`custom|${origin}`, () => ({ source: async () => ({ urls: masterUrls(origin) }), cacheDir: null, log, retryMs: retryMs ?? 60_000, timeoutMs }));
 }
 
-function isLoopback(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1';
-  } catch {
-    return false;
-  }
-}
-
 function one(value: unknown): string {
   return typeof value === 'string' ? value : Array.isArray(value) && typeof value[0] === 'string' ? value[0] : '';
 }
@@ -126,7 +117,7 @@ export function registerMasterAdmin(RED: NodeAPI): void {
       // The deployed config's own store when the dialog still shows its server; otherwise the
       // store of the server picked in the dialog (a custom URL only when it is on this machine).
       const own = typeof deployed?.kisMaster === 'function' && one(q.deployedServer) !== 'changed' ? deployed.kisMaster() : undefined;
-      const store = own !== undefined && own !== null ? own : masterForServer(RED, server, isLoopback(one(q.restUrl)) ? one(q.restUrl) : '');
+      const store = own !== undefined && own !== null ? own : masterForServer(RED, server, isLoopbackUrl(one(q.restUrl)) ? one(q.restUrl) : '');
       if (store !== null) await store.ensure();
       const head = { state: store?.state ?? 'none', size: store?.size ?? 0, downloadedAt: store?.downloadedAt ?? 0 };
       const codes = one(q.codes);

@@ -1,6 +1,7 @@
 import { decryptPayload, type AesKey } from './crypto';
 import { KstStamper } from './kst';
 import { opspInfo, type OpspCode } from './opsp';
+import { charCodes } from './char-codes';
 import { compileRecordParser, type KisRecord, type RecordCursor, type RecordParser } from './record-parser';
 import { TR_IDS, TR_TABLES, type LayoutVariant, type TrId, type TrTable } from './tr-tables';
 
@@ -232,13 +233,16 @@ function parseRecords(s: string, start: number, entry: TrEntry, count: number, e
   // as 999999) never reaches the fast path, so it allocates no COUNT slots.
   if (s.length - start < count * hint.length - 1) return layoutOrError(s, start, entry, count, encrypted, now);
   const records: KisRecord[] = new Array<KisRecord>(count);
+  const codes = charCodes(s);
   const parser = hint.parser;
   let p = start;
   // Fast path: exactly COUNT records of the layout the last frame had, one pass.
   for (let i = 0; i < count; i++) {
     // Two layouts of this count (H0UNMKO0): the record's field 0 must fit the hinted one.
     if (entry.ties && isFlagAt(s, p) !== hint.flagFirst) return layoutOrError(s, start, entry, count, encrypted, now);
-    const rec = parser(s, p, cursor, stamper, now);
+    // Records left but the text is used up (a parser must not read past the 0 after the end).
+    if (p > s.length) return layoutOrError(s, start, entry, count, encrypted, now);
+    const rec = parser(s, p, cursor, stamper, now, codes);
     // Any failure takes the slow path: with another layout, record 2 onwards starts at the wrong
     // offset here, so a "bad value" may only be a shifted layout. The slow path counts the fields
     // first and reads every record by the layout the count names.
@@ -305,6 +309,7 @@ function layoutOrError(s: string, start: number, entry: TrEntry, count: number, 
     const of = shortest === known ? `${known}` : `${known} (or another known layout)`;
     return fail('field-count', `${trId}: ${total} fields do not split into ${count} record(s) of ${of}${count > 1 ? ` (expected ${count * known})` : ''}`, trId);
   }
+  const codes = charCodes(s);
   const records: KisRecord[] = [];
   let errors: FrameError[] | undefined;
   let used: VariantEntry = list[0] as VariantEntry;
@@ -312,7 +317,7 @@ function layoutOrError(s: string, start: number, entry: TrEntry, count: number, 
   for (let i = 0; i < count; i++) {
     const ve = byContent(list, s, p);
     used = ve;
-    const rec = ve.parser(s, p, cursor, stamper, now);
+    const rec = ve.parser(s, p, cursor, stamper, now, codes);
     if (rec === null) {
       (errors ??= []).push(badValue(trId, ve.variant.fields, i, cursor.badField));
       p = skipFields(s, p, stride);

@@ -29,22 +29,26 @@ export interface RecordCursor {
   truncated: boolean;
 }
 
-/** Parses one record of a TR starting at `start` of `s`. Returns null on failure (see cursor). */
-export type RecordParser = (s: string, start: number, cursor: RecordCursor, stamper: KstStamper, arrivalMs: number) => KisRecord | null;
-
 /**
- * Compile a record parser for one TR table, once (at module load). The generated function walks
- * the record with `charCodeAt`, accumulating numeric fields as it scans for the `^` that ends
- * them, slicing only text fields, and ends in one object literal of a fixed shape: no split, no
- * regex, no per-field loop over descriptors, no closure per frame. Anything unusual in a numeric
- * field (spaces, more than 15 digits, junk) drops to `parseNumeric` for that field alone.
+ * Parses one record of a TR starting at `start` of `s`, reading its characters from `codes` =
+ * `charCodes(s)` (char-codes.ts: the same text as code units, a 0 after the end). Returns null
+ * on failure (see cursor).
  */
+export type RecordParser = (s: string, start: number, cursor: RecordCursor, stamper: KstStamper, arrivalMs: number, codes: Uint16Array) => KisRecord | null;
+
 /** The general path for a numeric field the inline fast path did not take: `parseNumeric` on the whole field. */
 function SLOW_NUMBER(i: number): string {
   return `else { p = s.indexOf('^', st); if (p < 0) p = len; c = p < len ? 94 : NaN; v = N(s, st, p); if (v !== v) { cur.truncated = false; cur.badField = ${i}; return null; } }`;
 }
 
 /**
+ * Compile a record parser for one TR table, once (at module load). The generated function walks
+ * the record's code units (B = charCodes(s); one past the end reads 0, neither a digit nor `^`),
+ * accumulating numeric fields as it scans for the `^` that ends them, slicing only text fields,
+ * and ends in one object literal of a fixed shape: no split, no regex, no per-field loop over
+ * descriptors, no closure per frame. Anything unusual in a numeric field (spaces, more than 15
+ * digits, junk) drops to `parseNumeric` for that field alone.
+ *
  * `fields` is one of the table's layouts (default: its primary one). A TR without a time field
  * (장운영정보, 회원사, ETF NAV) is stamped with the arrival time.
  */
@@ -61,8 +65,8 @@ export function compileRecordParser(table: TrTable, fields: readonly FieldDef[] 
       // The commonest type (prices, volumes): digits only. A sign, a dot, spaces, more than 15
       // digits or junk all end the fast loop away from '^' and take the general path below.
       lines.push(
-        `st = p; c = s.charCodeAt(p); m = 0;`,
-        `while (c >= 48 && c <= 57) { m = m * 10 + (c - 48); p++; c = s.charCodeAt(p); }`,
+        `st = p; c = B[p]; m = 0;`,
+        `while (c >= 48 && c <= 57) { m = m * 10 + (c - 48); p++; c = B[p]; }`,
         `if ((c === 94 || p >= len) && p - st <= 15) v = p === st ? null : m;`,
         SLOW_NUMBER(i),
         `var v${i} = v;`,
@@ -70,8 +74,8 @@ export function compileRecordParser(table: TrTable, fields: readonly FieldDef[] 
     } else if (field.type === 'sint') {
       // A signed integer: the int loop after an optional '-'. Anything else takes the general path.
       lines.push(
-        `st = p; c = s.charCodeAt(p); m = 0; neg = c === 45; if (neg) { p++; c = s.charCodeAt(p); } d = p;`,
-        `while (c >= 48 && c <= 57) { m = m * 10 + (c - 48); p++; c = s.charCodeAt(p); }`,
+        `st = p; c = B[p]; m = 0; neg = c === 45; if (neg) { p++; c = B[p]; } d = p;`,
+        `while (c >= 48 && c <= 57) { m = m * 10 + (c - 48); p++; c = B[p]; }`,
         `if ((c === 94 || p >= len) && p > d && p - d <= 15) v = neg && m !== 0 ? -m : m;`,
         `else if (p === st && (c === 94 || p >= len)) v = null;`,
         SLOW_NUMBER(i),
@@ -79,16 +83,16 @@ export function compileRecordParser(table: TrTable, fields: readonly FieldDef[] 
       );
     } else if (isNumericType(field.type)) {
       lines.push(
-        `st = p; c = s.charCodeAt(p); m = 0; k = 0; neg = c === 45; if (neg) { p++; c = s.charCodeAt(p); }`,
-        `d = p; while (c >= 48 && c <= 57) { m = m * 10 + (c - 48); p++; c = s.charCodeAt(p); } d = p - d;`,
-        `if (c === 46) { p++; c = s.charCodeAt(p); k = p; while (c >= 48 && c <= 57) { m = m * 10 + (c - 48); p++; c = s.charCodeAt(p); } k = p - k; }`,
+        `st = p; c = B[p]; m = 0; k = 0; neg = c === 45; if (neg) { p++; c = B[p]; }`,
+        `d = p; while (c >= 48 && c <= 57) { m = m * 10 + (c - 48); p++; c = B[p]; } d = p - d;`,
+        `if (c === 46) { p++; c = B[p]; k = p; while (c >= 48 && c <= 57) { m = m * 10 + (c - 48); p++; c = B[p]; } k = p - k; }`,
         `if ((c === 94 || p >= len) && d + k > 0 && d + k <= 15) { v = k === 0 ? m : m / P[k]; if (neg && v !== 0) v = -v; }`,
         `else if (p === st && (c === 94 || p >= len)) v = null;`,
         SLOW_NUMBER(i),
         `var v${i} = v;`,
       );
     } else {
-      lines.push(`st = p; c = s.charCodeAt(p); while (c !== 94 && p < len) { p++; c = s.charCodeAt(p); }`, `var v${i} = s.slice(st, p);`);
+      lines.push(`st = p; c = B[p]; while (c !== 94 && p < len) { p++; c = B[p]; }`, `var v${i} = s.slice(st, p);`);
     }
     lines.push(end, 'p++;');
   });
@@ -109,7 +113,7 @@ export function compileRecordParser(table: TrTable, fields: readonly FieldDef[] 
   props.push('timestamp: iso', 'epochMs: K.epochMs');
   lines.push(`return {${props.join(', ')}};`);
   // Generated from our own static tables, never from input.
-  const factory = new Function('N', 'P', `return function parse_${table.trId}_${fields.length}(s, start, cur, K, now) {\n${lines.join('\n')}\n};`) as (
+  const factory = new Function('N', 'P', `return function parse_${table.trId}_${fields.length}(s, start, cur, K, now, B) {\n${lines.join('\n')}\n};`) as (
     num: typeof parseNumeric,
     pow10: readonly number[],
   ) => RecordParser;

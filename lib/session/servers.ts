@@ -12,3 +12,13 @@ export const KIS_SERVERS: Readonly<Record<'real' | 'paper', KisEndpoints>> = Obj
   /** 모의투자: serves only H0STCNT0, H0STASP0 and H0STCNI9 (doc §9.9). */
   paper: { restUrl: 'https://openapivts.koreainvestment.com:29443', wsUrl: 'ws://ops.koreainvestment.com:31000/tryitout' },
 });
+
+/** A URL on this machine (the simulator, a test server): not KIS, whatever its port says. */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1';
+  } catch {
+    return false;
+  }
+}

@@ -4,6 +4,8 @@
  * reference-counted registrations with O(1) dispatch, paced requests with matched acks, reconnect,
  * restore of every registration after a reconnect, observable states, and a clean close.
  *
+ * The registrations themselves (sharing, pacing, acks, re-sends, refusals, restore) live in
+ * wire.ts; this class owns the socket and tells the wire when a connection opens and goes.
  * What to do about each failure (stop, wait, back off, the connect ceiling, what counts as a
  * healthy connection) is decided by lib/session/policy.ts; this class only applies it
  * (docs/protocol/session.md). Process-wide state per app key lives in connect-gate.ts.
@@ -14,26 +16,23 @@
 import WebSocket from 'ws';
 import { egwInfo } from '../protocol/egw';
 import { buildSubscribe, buildUnsubscribe } from '../protocol/messages';
-import { describeOpsp, opspInfo } from '../protocol/opsp';
+import { opspInfo } from '../protocol/opsp';
 import { FrameParser, type ControlFrame, type FrameError } from '../protocol/parse-frame';
 import { ApprovalError, getApprovalKey, invalidateApprovalKey } from './approval';
 import { gateFor, recordConnect, type ConnectGate } from './connect-gate';
 import { FrameErrorCounter } from './frame-errors';
 import { resolveOptions, urlProblem, type ResolvedOptions } from './options';
-import { ackRetryDelayMs, approvalFailure, approvalTimeoutMs, ceilingWaitMs, decide, subscribeAckVerdict, type Failure } from './policy';
+import { approvalFailure, approvalTimeoutMs, ceilingWaitMs, decide, type Failure } from './policy';
 import { Redactor } from './redact';
-import { SubscriptionRegistry, type Registration } from './registry';
-import { PacedSendQueue, type PacedRequest } from './send-queue';
+import type { PacedRequest } from './send-queue';
 import { closedPromise, retire, textOf } from './socket';
-import { Handle, refusalOf } from './subscriptions';
+import { SubscriptionWire, type WireHost } from './wire';
 import {
-  CLIENT_ERROR_CODES,
   type KisSessionEvents,
   type KisSessionOptions,
   type RecordSink,
   type SessionFrameError,
   type SessionState,
-  type SubscriptionError,
   type SubscriptionHandle,
   type WaitKind,
 } from './types';
@@ -42,8 +41,6 @@ export type { KisSessionEvents } from './types';
 export type SessionLogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type SessionStateListener = (state: SessionState) => void;
 
-/** Re-sends of one subscribe after retryable OPSP errors (OPSP0007, 0009, 8999 …). */
-const MAX_RETRYABLE_RESENDS = 2;
 /** PINGPONG intervals remembered per connection; the longest of them sets the dead figure. */
 const CADENCE_SAMPLES = 3;
 /** Dead = no message for this many times the observed PINGPONG cadence. */
@@ -57,8 +54,7 @@ export class KisSession {
   private readonly frameErrorListeners = new Set<KisSessionEvents['frameError']>();
   private readonly o: ResolvedOptions;
   private readonly logSink: KisSessionOptions['log'];
-  private readonly registry: SubscriptionRegistry;
-  private readonly queue: PacedSendQueue;
+  private readonly wire: SubscriptionWire;
   private readonly parser = new FrameParser();
   private readonly gate: ConnectGate;
   private readonly redactor: Redactor;
@@ -75,7 +71,6 @@ export class KisSession {
   private retries = 0;
   private approvalTimeouts = 0;
   private running = false;
-  private connectedAt = 0;
   private lastMessageAt = 0;
   private lastPingAt = 0;
   private pingGaps: number[] = [];
@@ -93,9 +88,7 @@ export class KisSession {
     this.redactor = new Redactor([this.o.appKey, this.o.appSecret]);
     this.frameErrors = new FrameErrorCounter(this.o.frameErrorLogIntervalMs);
     this.gate = gateFor(this.o.restUrl, this.o.appKey, options.connectLedgerDir);
-    this.registry = new SubscriptionRegistry(this.o.maxRegistrations);
-    this.registry.onSinkError = (err, r) => this.logOnce(`sink:${r.trId}|${r.trKey}`, 'error', `a listener of ${r.trId} ${r.trKey} threw: ${err instanceof Error ? err.message : String(err)}`);
-    this.queue = new PacedSendQueue({ pacingMs: this.o.pacingMs, ackTimeoutMs: this.o.ackTimeoutMs, send: (req) => this.sendRequest(req) });
+    this.wire = new SubscriptionWire(this.wireHost(), this.o);
     this.parser.onLayoutChange = (trId, known, seen) => this.log('info', `${trId}: KIS now sends ${seen} fields per record (${known} known); the extra ones arrive as FIELD_<n>`);
   }
 
@@ -117,12 +110,12 @@ export class KisSession {
 
   /** Distinct (TR, code) registrations, i.e. KIS slots used or requested. */
   registrationCount(): number {
-    return this.registry.size;
+    return this.wire.size;
   }
 
   /** subscribe() calls currently holding a registration. */
   referenceCount(): number {
-    return this.registry.references();
+    return this.wire.references();
   }
 
   /** Messages the session could not use, per `kind|TR` (e.g. `no-key|H0STCNI0`), since it was created. */
@@ -166,165 +159,31 @@ export class KisSession {
    * unanswered subscribe is re-sent with backoff, never dropped.
    */
   subscribe(trId: string, trKey: string, sink: RecordSink): SubscriptionHandle {
-    const refusal = this.stopping !== null ? { code: CLIENT_ERROR_CODES.SESSION_CLOSED, message: 'the KIS session is closed' } : refusalOf(trId, trKey, this.o.server);
-    if (refusal !== null) return this.refuseNew(trId, trKey, sink, refusal.code, refusal.message);
-    const tr = trId as Registration['trId'];
-    const added = this.registry.add(tr, trKey, sink);
-    if ('limit' in added) {
-      return this.refuseNew(trId, trKey, sink, CLIENT_ERROR_CODES.LIMIT,
-        `registration limit reached: KIS allows ${added.limit} (TR, code) registrations per app key session and all are in use`);
-    }
-    const r = added.registration;
-    if (added.created) {
-      if (this.isOpen()) this.sendSubscribe(r);
-    } else if (r.wire === 'live' && r.lastAck !== null && sink.onSubscribed !== undefined) {
-      const ack = r.lastAck;
-      queueMicrotask(() => {
-        if (this.registry.has(r) && r.sinks.includes(sink)) this.callSink(() => sink.onSubscribed?.(r.trId, r.trKey, ack));
-      });
-    }
-    return new Handle(this.releaseRef, r, sink, tr, trKey);
+    return this.wire.subscribe(trId, trKey, sink);
   }
 
-  // ---- subscriptions -------------------------------------------------------------------
-
-  private refuseNew(trId: string, trKey: string, sink: RecordSink, code: string, message: string): SubscriptionHandle {
-    const error: SubscriptionError = { trId: this.redactor.code(trId), trKey: this.redactor.shorten(trKey, 20), code, message: this.redactor.redact(message) };
-    // debug only: the sink reports the refusal itself (a node's node.error, under its own name); on a shared
-    // session this log would name whichever config owns the session, not the one the node uses.
-    this.log('debug', `subscription ${error.trId} ${error.trKey} refused: ${error.message}`);
-    queueMicrotask(() => this.callSink(() => sink.onSubscriptionError(error)));
-    return new Handle(this.releaseRef, null, sink, trId as Registration['trId'], trKey);
-  }
-
-  /** Handle.unsubscribe() calls this (one function per session, not per subscription). */
-  private readonly releaseRef = (r: Registration, sink: RecordSink): void => this.release(r, sink);
-
-  private release(r: Registration, sink: RecordSink): void {
-    if (!this.registry.removeSink(r, sink)) return;
-    this.clearRetry(r);
-    const req = r.request;
-    r.request = null;
-    if (req !== null && this.queue.withdraw(req) && !r.maybeOnServer) return; // its subscribe never went out
-    if (r.wire === 'pending' && req === null && !r.maybeOnServer) return; // not on the wire on this connection
-    r.wire = 'pending';
-    if (!this.isOpen()) return;
-    this.queue.enqueue({
-      trType: '2',
-      trId: r.trId,
-      trKey: r.trKey,
-      onAck: (ack) => {
-        if (ack.msgCd !== 'OPSP0001' && ack.msgCd !== 'OPSP0003') this.log('warn', `unsubscribe ${r.trId} ${r.trKey}: ${describeOpsp(this.redactor.code(ack.msgCd))}`);
-      },
-      onAckTimeout: () => this.log('debug', `unsubscribe ${r.trId} ${r.trKey}: no ack within ${this.o.ackTimeoutMs} ms`),
-    });
-  }
-
-  private sendSubscribe(r: Registration): void {
-    this.clearRetry(r);
-    const req: PacedRequest = {
-      trType: '1',
-      trId: r.trId,
-      trKey: r.trKey,
-      onAck: (ack) => {
-        if (r.request === req) this.onSubscribeAck(r, ack);
-      },
-      onAckTimeout: () => {
-        if (r.request === req) this.onSubscribeTimeout(r);
-      },
+  /** What the wire may do with this session: the only place it meets the socket and the approval key. */
+  private wireHost(): WireHost {
+    return {
+      redactor: this.redactor,
+      log: (level, text) => this.log(level, text),
+      logOnce: (id, level, text) => this.logOnce(id, level, text),
+      isOpen: () => this.isOpen(),
+      isStopping: () => this.stopping !== null,
+      send: (req) => this.sendRequest(req),
+      setKey: (trId, key) => this.parser.setKey(trId, key),
+      keyExpired: () => this.keyExpired(),
+      appKeyInUse: () => this.appKeyInUse(),
     };
-    r.request = req;
-    r.wire = 'pending';
-    this.queue.enqueue(req);
   }
 
-  /** PacedSendQueue's `send`: the only place the approval key goes into a message. */
+  /** The wire's `send`: the only place the approval key goes into a message. */
   private sendRequest(req: PacedRequest): void {
     const ws = this.ws;
     const approvalKey = this.approvalKey;
     if (ws === null || approvalKey === null || ws.readyState !== WebSocket.OPEN) throw new Error('not connected');
     const fields = { approvalKey, custType: this.o.custType, trId: req.trId, trKey: req.trKey };
     ws.send(req.trType === '1' ? buildSubscribe(fields) : buildUnsubscribe(fields));
-    if (req.trType === '1') {
-      const r = this.registry.get(req.trId, req.trKey);
-      if (r !== undefined && r.request === req) r.wire = 'sent';
-    }
-  }
-
-  /** The answer to a subscribe of `r` (in time, or late after a timeout). */
-  private onSubscribeAck(r: Registration, ack: ControlFrame): void {
-    r.request = null;
-    this.clearRetry(r);
-    const code = ack.msgCd;
-    switch (subscribeAckVerdict(code)) {
-      case 'live': {
-        if (ack.aes !== null) this.parser.setKey(r.trId, ack.aes);
-        const wasLive = r.wire === 'live';
-        r.wire = 'live';
-        r.lastAck = ack;
-        r.retries = 0;
-        r.ackTimeouts = 0;
-        r.maybeOnServer = false;
-        if (!wasLive) for (const sink of r.sinks) if (sink.onSubscribed !== undefined) this.callSink(() => sink.onSubscribed?.(r.trId, r.trKey, ack));
-        return;
-      }
-      case 'new-key':
-        this.keyExpired();
-        return;
-      case 'in-use':
-        this.appKeyInUse();
-        return;
-      case 'resend':
-        if (r.retries < MAX_RETRYABLE_RESENDS) {
-          r.retries++;
-          this.log('warn', `subscribe ${r.trId} ${r.trKey}: ${describeOpsp(code)}; sending it again`);
-          this.sendSubscribe(r);
-          return;
-        }
-        this.refuse(r, code, opspInfo(code).en);
-        return;
-      case 'refuse':
-        this.refuse(r, this.redactor.code(code), opspInfo(code, ack.msg1).en);
-        return;
-    }
-  }
-
-  /** No ack in time: KIS may answer late or not at all. Re-send with backoff, never forget it. */
-  private onSubscribeTimeout(r: Registration): void {
-    r.request = null;
-    r.wire = 'pending';
-    r.ackTimeouts++;
-    r.maybeOnServer = true;
-    const delay = ackRetryDelayMs(r.ackTimeouts, this.o.policy);
-    this.log(r.ackTimeouts === 1 ? 'warn' : 'debug', `subscribe ${r.trId} ${r.trKey}: no ack within ${this.o.ackTimeoutMs} ms; sending it again in ${delay} ms (a late answer is still accepted)`);
-    r.retryTimer = setTimeout(() => {
-      r.retryTimer = null;
-      if (this.registry.has(r) && this.isOpen() && r.request === null && r.wire !== 'live') this.sendSubscribe(r);
-    }, delay);
-  }
-
-  private clearRetry(r: Registration): void {
-    if (r.retryTimer !== null) clearTimeout(r.retryTimer);
-    r.retryTimer = null;
-  }
-
-  /** Drop a registration and tell each of its sinks why (a definite refusal only). */
-  private refuse(r: Registration, code: string, message: string): void {
-    if (!this.registry.has(r)) return;
-    this.registry.delete(r);
-    this.clearRetry(r);
-    r.request = null;
-    const error: SubscriptionError = { trId: r.trId, trKey: r.trKey, code, message: this.redactor.redact(message) };
-    this.log('debug', `subscription ${r.trId} ${r.trKey} refused: ${code} ${error.message}`); // the sinks report it (see refuseNew)
-    for (const sink of r.sinks) this.callSink(() => sink.onSubscriptionError(error));
-  }
-
-  private callSink(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.log('error', `a subscription listener threw: ${err instanceof Error ? err.message : String(err)}`);
-    }
   }
 
   // ---- connection ------------------------------------------------------------------------
@@ -437,7 +296,6 @@ export class KisSession {
 
   private onOpen(): void {
     const now = Date.now();
-    this.connectedAt = now;
     this.lastMessageAt = now;
     this.lastPingAt = 0;
     this.pingGaps = [];
@@ -445,9 +303,8 @@ export class KisSession {
     this.healthyTimer = setTimeout(this.onHealthy, this.o.policy.healthyAfterMs);
     // Restore every registration, in the order they were made, paced by the queue. Before the
     // state event: a listener that subscribes from inside it must not get a second request.
-    const restore = this.registry.all();
-    for (const r of restore) this.sendSubscribe(r);
-    this.setState({ state: 'connected', registrations: restore.length });
+    const restored = this.wire.restoreAll();
+    this.setState({ state: 'connected', registrations: restored });
   }
 
   /** The connection stayed up healthyAfterMs: the failure streak is over. */
@@ -465,7 +322,7 @@ export class KisSession {
     const frame = this.parser.parse(text, now);
     switch (frame.type) {
       case 'data':
-        this.registry.dispatch(frame);
+        this.wire.dispatch(frame);
         return;
       case 'pingpong':
         // Echo the text verbatim as a text frame (doc §3.2); never a ping/pong control frame.
@@ -497,15 +354,7 @@ export class KisSession {
     // these two codes are never reached from here; they call the same methods).
     if (ack.msgCd === 'OPSP0011') return this.keyExpired();
     if (ack.msgCd === 'OPSP8996') return this.appKeyInUse();
-    if (this.queue.handleAck(ack)) return;
-    // Not the answer to an outstanding request: a late answer after a timeout (accepted), or an
-    // answer that names no request (an error ack without tr_key is charged to nobody).
-    const r = ack.trKey === '' ? undefined : this.registry.get(ack.trId, ack.trKey);
-    if (r !== undefined && r.request === null && r.wire !== 'live' && ack.msgCd !== 'OPSP0001' && ack.msgCd !== 'OPSP0003') {
-      this.log('info', `subscribe ${r.trId} ${r.trKey}: late answer ${this.redactor.code(ack.msgCd)} accepted`);
-      this.onSubscribeAck(r, ack);
-      return;
-    }
+    if (this.wire.handleAck(ack)) return;
     this.countFrameError({ type: 'error', code: 'unmatched-ack', trId: ack.trId, message: `an answer ${this.redactor.code(ack.msgCd)} (${ack.trId || 'no tr_id'} ${ack.trKey || 'no tr_key'}) that matches no outstanding request` });
   }
 
@@ -573,14 +422,8 @@ export class KisSession {
     this.idleTimer = null;
     if (this.healthyTimer !== null) clearTimeout(this.healthyTimer);
     this.healthyTimer = null;
-    this.queue.clear();
+    this.wire.detach();
     this.parser.clearKeys(); // new acks bring new keys (doc §6.5)
-    for (const r of this.registry.all()) {
-      r.wire = 'pending';
-      r.request = null;
-      r.maybeOnServer = false;
-      this.clearRetry(r);
-    }
     const ws = this.ws;
     this.ws = null;
     this.approvalKey = null;
@@ -620,7 +463,7 @@ export class KisSession {
     const closed = this.ws !== null ? this.wsClosed : null;
     this.detach();
     if (closed !== null) await closed;
-    this.registry.clear();
+    this.wire.clear();
     this.setState({ state: 'closed' });
     this.stateListeners.clear();
     this.frameErrorListeners.clear();

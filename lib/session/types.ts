@@ -124,6 +124,7 @@ export interface KisSessionEvents {
 /** Why one subscription was refused or lost. `code` is an OPSP msg_cd or one of ours. */
 export interface SubscriptionError {
   readonly trId: string;
+  /** The code subscribed; `***` for a 체결통보 registration (its key is the HTS ID, a secret). */
   readonly trKey: string;
   /** OPSP msg_cd (e.g. OPSP0008), or LIMIT (41 reached client-side), BAD_CODE, NOT_ON_SERVER… (redacted, code-shaped). */
   readonly code: string;

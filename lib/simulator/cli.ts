@@ -8,7 +8,8 @@
  * Prints the URLs and the demo credentials (human-readable, or with --json one JSON line with
  * restUrl, wsUrl, appKey, appSecret for scripts). Stops cleanly on SIGINT/SIGTERM.
  */
-import { isValidHtsId, normalizeAccount, ORDERS_PATH } from './orders';
+import { isValidHtsId, normalizeAccount } from './orders';
+import { ORDERS_PATH } from './orders-http';
 import { startSimulator } from './server';
 import type { SimulatorOptions } from './types';
 

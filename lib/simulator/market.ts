@@ -3,10 +3,9 @@
  * shared by every venue, session and feed) and shortcuts to the families' records for tests and
  * benchmarks. Deterministic for a seed and a sequence of calls.
  */
-import type { LayoutEdition, TrId, TrTable } from '../protocol/tr-tables';
+import type { LayoutEdition, TrTable } from '../protocol/tr-tables';
 import type { MarketClock } from './clock';
 import { familyOf, type Feed } from './families';
-import { noticeRecord } from './families/notice';
 import { etfNav } from './families/etf-nav';
 import { CodeMarket, type MarketBehaviour } from './price-process';
 import { isEtf } from './universe';
@@ -59,11 +58,6 @@ export class MarketModel {
       this.feeds.set(key, feed);
     }
     return feed.next(clock);
-  }
-
-  /** A simulated fill of one of the user's orders (체결통보 record, plaintext) for an HTS ID. */
-  notice(trId: TrId, htsId: string, clock: MarketClock): string {
-    return noticeRecord(this, trId, htsId, clock);
   }
 }
 

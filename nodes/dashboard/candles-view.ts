@@ -4,6 +4,7 @@
  * the last send, at a bounded rate, and keeps a full snapshot for a browser that (re)loads.
  */
 import type { BarPayload } from '../../lib/bars/bar';
+import { CodeView } from './code-view';
 
 /** One candle as the browser draws it. */
 export interface Candle {
@@ -32,29 +33,18 @@ function candleOf(p: Partial<BarPayload>): Candle | null {
   return { time: time!, open: open!, high: high!, low: low!, close: close!, volume: volume!, final: p.final !== false };
 }
 
-export class CandlesView {
-  private code: string;
+export class CandlesView extends CodeView {
   private interval = '';
   private bars: Candle[] = [];
   private readonly changed = new Map<number, Candle>();
   private reset = true;
-  /** Chosen at run time (msg.ui_update.code); wins over the configured code; '' = none. */
-  private chosen = '';
 
   /** `fixedCode` '' = follow the code of the latest msg. */
-  constructor(private readonly fixedCode: string, private readonly maxBars = DEFAULT_MAX_BARS) {
-    this.code = fixedCode;
+  constructor(fixedCode: string, private readonly maxBars = DEFAULT_MAX_BARS) {
+    super(fixedCode);
   }
 
-  /** Show another code (msg.ui_update.code) from now on; '' goes back to the configured one. */
-  select(code: string): void {
-    this.chosen = code;
-    const next = code || this.fixedCode;
-    if (next !== '' && next !== this.code) this.clear(next);
-  }
-
-  private clear(code: string): void {
-    this.code = code;
+  protected clear(): void {
     this.interval = '';
     this.bars = [];
     this.changed.clear();
@@ -67,10 +57,7 @@ export class CandlesView {
     const p = payload as Partial<BarPayload>;
     const code = typeof p.code === 'string' ? p.code : typeof topic === 'string' ? topic : '';
     const candle = candleOf(p);
-    if (code === '' || candle === null) return false;
-    const wanted = this.chosen || this.fixedCode;
-    if (wanted !== '' && code !== wanted) return false;
-    if (code !== this.code) this.clear(code);
+    if (candle === null || !this.admits(code)) return false;
     if (typeof p.interval === 'string' && p.interval !== this.interval) {
       if (this.interval !== '') {
         this.bars = [];

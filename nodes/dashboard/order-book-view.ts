@@ -5,6 +5,7 @@
  */
 import type { FieldValue } from '../../lib/protocol/record-parser';
 import { sideOf, type TradeSide } from '../../lib/bars/trade';
+import { CodeView } from './code-view';
 
 export const BOOK_LEVELS = 10;
 
@@ -44,30 +45,13 @@ const BID_P = Array.from({ length: BOOK_LEVELS }, (_, i) => `BIDP${i + 1}`);
 const ASK_Q = Array.from({ length: BOOK_LEVELS }, (_, i) => `ASKP_RSQN${i + 1}`);
 const BID_Q = Array.from({ length: BOOK_LEVELS }, (_, i) => `BIDP_RSQN${i + 1}`);
 
-export class OrderBookView {
+export class OrderBookView extends CodeView {
   private book: Omit<OrderBookPayload, 'last' | 'prevClose'> | null = null;
   private last: LastTrade | null = null;
   private prevClose: number | null = null;
   private dirty = false;
-  /** The code shown. */
-  private code: string;
-  /** Chosen at run time (msg.ui_update.code); wins over the configured code; '' = none. */
-  private chosen = '';
 
-  /** `fixedCode` '' = follow the code of the latest msg. */
-  constructor(private readonly fixedCode: string) {
-    this.code = fixedCode;
-  }
-
-  /** Show another code (msg.ui_update.code) from now on; '' goes back to the configured one. */
-  select(code: string): void {
-    this.chosen = code;
-    const next = code || this.fixedCode;
-    if (next !== '' && next !== this.code) this.clear(next);
-  }
-
-  private clear(code: string): void {
-    this.code = code;
+  protected clear(): void {
     this.book = null;
     this.last = null;
     this.prevClose = null;
@@ -79,10 +63,7 @@ export class OrderBookView {
     if (typeof payload !== 'object' || payload === null) return false;
     const p = payload as Fields;
     const code = typeof p.MKSC_SHRN_ISCD === 'string' ? p.MKSC_SHRN_ISCD : typeof topic === 'string' ? topic : '';
-    if (code === '') return false;
-    const wanted = this.chosen || this.fixedCode;
-    if (wanted !== '' && code !== wanted) return false;
-    if (code !== this.code) this.clear(code);
+    if (!this.admits(code)) return false;
     let changed = false;
     if (p.STCK_PRPR !== undefined && p.CNTG_VOL !== undefined) changed = this.acceptTick(p);
     else if (p.ASKP1 !== undefined && p.BIDP1 !== undefined && p.ASKP_RSQN1 !== undefined) changed = this.acceptQuote(code, p);

@@ -19,7 +19,8 @@ const SEED = 20260724;
 const KEY: AesKey = { key: 'abcdefghijklmnopabcdefghijklmnop', iv: '0123456789abcdef' };
 const KEYS: ReadonlyMap<string, AesKey> = new Map([['H0STCNI0', KEY], ['H0STCNI9', KEY]]);
 const NOWS = [Date.UTC(2026, 6, 24, 3, 0, 0), Date.parse('2026-07-25T00:00:01+09:00'), Date.parse('2026-12-31T23:59:59+09:00')];
-const JUNK = ['|', '^', '^^', '-', '.', '0', '9', ' ', '\u0000', '\uFFFD', '\uD800', '한', '{', '1|', '|001|', '\n', 'e', '+'];
+/** '\uAC5E' 걞, '\uAC30' 갰 and '\u015E' Ş: one byte of each is '^' or '0' (a parser reading bytes must not take them for one). */
+const JUNK = ['|', '^', '^^', '-', '.', '0', '9', ' ', '\u0000', '\uFFFD', '\uD800', '한', '\uAC5E', '\uAC30', '\u015E', '{', '1|', '|001|', '\n', 'e', '+'];
 
 type Mutation = (rng: Prng, s: string) => string;
 /** The TRs whose layouts the reference parser takes from the doc fixture. */

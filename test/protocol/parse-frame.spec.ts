@@ -140,6 +140,14 @@ describe('protocol: parseFrame', () => {
       assert.equal(bad.type === 'error' ? bad.code : '', 'bad-value');
     });
 
+    it('reads a frame with Korean text exactly, even characters one of whose bytes is "^" or a digit', () => {
+      // 걞 is U+AC5E and 갰 U+AC30: read byte-wise as Latin-1 they would be '^' and '0'.
+      const rec = only(parseFrame('0|H0STMKO0|001|396300^Y^걞갰 거래정지^^311^^^58^N^N', { now: NOW }));
+      assert.deepEqual([rec.MKSC_SHRN_ISCD, rec.TRHT_YN, rec.TR_SUSP_REAS_CNTT, rec.MKOP_CLS_CODE, rec.ISCD_STAT_CLS_CODE], ['396300', 'Y', '걞갰 거래정지', '', '58']);
+      const tick = parseFrame(tickWith({ STCK_PRPR: '7걞0' }), { now: NOW });
+      assert.equal(tick.type === 'error' ? tick.code : tick.type, 'bad-value', 'a Korean character in a number is bad, not a field end');
+    });
+
     it('turns rates into decimals in the unit KIS sends (percent stays percent)', () => {
       const rec = only(parseFrame(tickWith({ PRDY_CTRT: '29.99', CTTR: '100.00', SHNU_RATE: '.5', VOL_TNRT: '7.' }), { now: NOW }));
       assert.deepEqual([rec.PRDY_CTRT, rec.CTTR, rec.SHNU_RATE, rec.VOL_TNRT], [29.99, 100, 0.5, 7]);

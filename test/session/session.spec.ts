@@ -184,10 +184,12 @@ for (const backend of BACKENDS) describe(`session/KisSession against ${backend.n
     await waitFor('8 requests', () => kis.stats().requests.length === 8);
     const at = kis.stats().requests.map((r) => r.at);
     const gaps = at.slice(1).map((t, i) => t - (at[i] as number));
-    // The server stamps a request when it has processed it, so one slow first message can shorten
-    // the next gap a little: allow 10 ms per gap, but the span must hold 7 full pacing intervals.
+    // The server stamps a request when it has processed it, so a message it handles late lengthens
+    // the gap before it and shortens the one after by as much. So: every two neighbouring gaps hold
+    // two full intervals, no gap is under half of one, and the span holds 7 full intervals.
     const shown = gaps.map((x) => x.toFixed(1)).join(', ');
-    for (const g of gaps) assert.ok(g >= 40, `gap ${g.toFixed(2)} ms, far below 50 ms: ${shown}`);
+    for (const g of gaps) assert.ok(g >= 25, `gap ${g.toFixed(2)} ms, far below 50 ms: ${shown}`);
+    for (let i = 1; i < gaps.length; i++) assert.ok((gaps[i - 1] as number) + (gaps[i] as number) >= 2 * 50 - 3, `gaps ${i} and ${i + 1} under two intervals: ${shown}`);
     assert.ok((at[7] as number) - (at[0] as number) >= 7 * 50 - 3, `8 requests in ${((at[7] as number) - (at[0] as number)).toFixed(1)} ms: ${shown}`);
   });
 
@@ -353,6 +355,25 @@ for (const backend of BACKENDS) describe(`session/KisSession against ${backend.n
       assert.equal(s1.state.state, 'closed');
       await waitFor("socket closed on the server", () => kis.stats().openSockets === 0, 1000);
     });
+  });
+
+  it('never shows the HTS ID of a 체결통보 registration: not in a refusal, its log line or the no-ack warning', async () => {
+    const htsId = `hts${Math.random().toString(36).slice(2, 9)}`;
+    credentials.push(htsId);
+    const rec = make({ ackTimeoutMs: 200 });
+    rec.session.start();
+    await waitState(rec, 'connected');
+    kis.faults.refuseNext('OPSP9999', { trId: 'H0STCNI0' });
+    const refused = new Sink();
+    rec.session.subscribe('H0STCNI0', htsId, refused);
+    await waitFor('the refusal', () => refused.errors.length === 1);
+    kis.faults.goSilent(true);
+    rec.session.subscribe('H0STCNI0', htsId, new Sink());
+    await waitFor('the no-ack warning', () => rec.logs.some((l) => l.level === 'warn' && /H0STCNI0/.test(l.text) && /no ack/.test(l.text)), 5000);
+    kis.faults.goSilent(false);
+    const seen = [...rec.logs.map((l) => l.text), ...refused.errors.map((e) => JSON.stringify(e))].join('\n');
+    assert.ok(seen.includes('H0STCNI0'), 'the material names the TR');
+    assert.ok(!seen.includes(htsId), `the HTS ID appeared:\n${seen}`);
   });
 
   it('refuses new subscriptions on a stopped session', async () => {

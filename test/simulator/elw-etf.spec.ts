@@ -10,6 +10,7 @@ import type { KisRecord } from '../../lib/protocol/record-parser';
 import { isValidTrKey } from '../../lib/protocol/tr-keys';
 import { TR_TABLES, type TrId } from '../../lib/protocol/tr-tables';
 import { elwValue } from '../../lib/simulator/elw-pricing';
+import { indexDef } from '../../lib/simulator/indices';
 import { startSimulator } from '../../lib/simulator';
 import { sessionsAt } from '../../lib/simulator/sessions';
 import { ELW_TICK, elwSnapDown } from '../../lib/simulator/tick-size';
@@ -88,6 +89,9 @@ describe('simulator ELW and ETF NAV on the wire', function () {
       assert.ok(UNIVERSE.some((l) => l.code === code), `${code} trades like a share`);
     }
     assert.ok(!isEtf('005930'));
+    for (const index of ['0001', '2001', '1001']) {
+      assert.ok(!indexDef(index, 1).members.some(isEtf), `${index}: an ETF is no member of the index it may track`);
+    }
   });
 
   it('streams ELW 체결 and 호가 in continuous trading: 5-KRW grid, the LP book, prices following the underlying', async () => {
@@ -112,6 +116,9 @@ describe('simulator ELW and ETF NAV on the wire', function () {
       }
     }
     const recs = recordsOf(c);
+    assert.equal(recs.get('H0EWANC0|57JN53'), undefined, 'no ELW 예상체결 outside the calls');
+    assert.equal(recs.get('H0EWCNT0|57ZZ99'), undefined, 'nothing for an ELW code outside the universe');
+    assert.equal(recs.get('H0EWCNT0|005930'), undefined, 'nothing for a share code on the ELW TR');
     let ticks = 0, quotes = 0;
     for (const code of elws) {
       const l = elwListing(code)!;
@@ -173,9 +180,6 @@ describe('simulator ELW and ETF NAV on the wire', function () {
       }
     }
     assert.ok(ticks >= 500 && quotes >= 500, `${ticks} 체결, ${quotes} 호가 records`);
-    assert.equal(recs.get('H0EWANC0|57JN53'), undefined, 'no ELW 예상체결 outside the calls');
-    assert.equal(recs.get('H0EWCNT0|57ZZ99'), undefined, 'nothing for an ELW code outside the universe');
-    assert.equal(recs.get('H0EWCNT0|005930'), undefined, 'nothing for a share code on the ELW TR');
   });
 
   it('publishes ELW 예상체결 only during the opening and closing calls, converging on the match the 체결 stream prints', async () => {

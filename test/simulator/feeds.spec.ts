@@ -11,28 +11,12 @@ import { clockFor, type MarketClock } from '../../lib/simulator/clock';
 import { MEMBERS } from '../../lib/simulator/flows';
 import { indexDef } from '../../lib/simulator/indices';
 import { MarketModel } from '../../lib/simulator/market';
-import { ALWAYS_CONTINUOUS, type KrxPhase, type SessionState } from '../../lib/simulator/sessions';
+import { ALWAYS_CONTINUOUS } from '../../lib/simulator/sessions';
 import { isOnTickGrid } from '../../lib/simulator/tick-size';
 import { Prng } from '../fixtures/prng';
+import { at, testClock } from './test-day';
 
-const DAY = Date.UTC(2026, 6, 23, 15, 0, 0); // 2026-07-24 00:00 KST
-const at = (h: number, m: number, s = 0, ms = 0): number => DAY + ((h * 60 + m) * 60 + s) * 1000 + ms;
-
-/** A test day: opening call 08:30–09:00 (published from 08:50), continuous, closing call 15:20–15:30, 시간외 단일가 16:00–18:00 in 10-minute calls. */
-function testSessions(t: number): SessionState {
-  const phase = (krx: KrxPhase, krxStart: number, krxEnd: number): SessionState => ({ ...ALWAYS_CONTINUOUS, krx, krxStart, krxEnd, expectedFrom: at(8, 50), nxt: 'closed' });
-  if (t < at(8, 30)) return phase('closed', 0, at(8, 30));
-  if (t < at(9, 0)) return phase('opening-auction', at(8, 30), at(9, 0));
-  if (t < at(15, 20)) return phase('continuous', at(9, 0), at(15, 20));
-  if (t < at(15, 30)) return phase('closing-auction', at(15, 20), at(15, 30));
-  if (t < at(16, 0)) return phase('closed', at(15, 30), at(16, 0));
-  if (t < at(18, 0)) {
-    const start = at(16, 0) + Math.floor((t - at(16, 0)) / 600_000) * 600_000;
-    return { ...phase('overtime-auction', start, start + 600_000), mkopKrx: '40' };
-  }
-  return phase('closed', at(18, 0), Infinity);
-}
-const clockAt = (t: number): MarketClock => clockFor(t, testSessions(t));
+const clockAt = (t: number): MarketClock => testClock(t, true);
 
 function parse(trId: TrId, rec: string): KisRecord {
   const f = parseFrame(`0|${trId}|001|${rec}`);

@@ -175,7 +175,6 @@ describe('simulator market model', () => {
         const clock = marketClock(FRIDAY_10H + i * 250, 'always');
         out.push(m.record(TR_TABLES[i % 2 ? 'H0STASP0' : 'H0UNCNT0'], '005930', clock)!);
       }
-      out.push(m.notice('H0STCNI0', 'user1', marketClock(FRIDAY_10H, 'always')));
       return out;
     };
     assert.deepEqual(run(3), run(3));
@@ -204,18 +203,6 @@ describe('simulator market model', () => {
     assert.ok(nxt !== null);
     assert.equal(parseRecord('H0NXCNT0', nxt)['NEW_MKOP_CLS_CODE'], '30');
     assert.notEqual(m.record(TR_TABLES.H0UNCNT0, '005930', evening), null);
-  });
-
-  it('builds 체결통보 records of 26 fields that parse', () => {
-    const m = new MarketModel(1);
-    const rec = m.notice('H0STCNI9', 'myhts', marketClock(FRIDAY_10H, 'always'));
-    assert.equal(rec.split('^').length, 26);
-    const f = parseFrame(`0|H0STCNI9|001|${rec}`);
-    assert.equal(f.type, 'data');
-    const r = (f as DataFrame).records[0]!;
-    assert.equal(r['CUST_ID'], 'myhts');
-    assert.ok(KNOWN_STOCKS.some((s) => s.code === r['STCK_SHRN_ISCD'] && s.name === r['CNTG_ISNM40']));
-    assert.ok(isOnTickGrid(r['CNTG_UNPR'] as number));
   });
 });
 

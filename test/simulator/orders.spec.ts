@@ -9,7 +9,8 @@ import type { KisRecord } from '../../lib/protocol/record-parser';
 import { TR_TABLES } from '../../lib/protocol/tr-tables';
 import { marketClock, type MarketClock } from '../../lib/simulator/clock';
 import { MarketModel } from '../../lib/simulator/market';
-import { attachOrders, normalizeAccount, readOrderCommand, type NoticeReader, type OrderEngine } from '../../lib/simulator/orders';
+import { attachOrders, normalizeAccount, type NoticeReader, type OrderEngine } from '../../lib/simulator/orders';
+import { readOrderCommand } from '../../lib/simulator/orders-http';
 import { tickUp } from '../../lib/simulator/tick-size';
 
 const FRIDAY_10H = Date.UTC(2026, 6, 24, 1, 0, 0);

@@ -8,27 +8,15 @@ import type { KisRecord } from '../../lib/protocol/record-parser';
 import { TR_TABLES, type TrId } from '../../lib/protocol/tr-tables';
 import { clockFor, type MarketClock } from '../../lib/simulator/clock';
 import { MarketModel } from '../../lib/simulator/market';
-import { ALWAYS_CONTINUOUS, krxPhase, sessionsAt, type KrxPhase, type SessionState } from '../../lib/simulator/sessions';
+import { ALWAYS_CONTINUOUS, krxPhase, sessionsAt } from '../../lib/simulator/sessions';
 import { SESSION_RULES, type SessionRule } from '../../lib/protocol/market-calendar';
 import { marketClock } from '../../lib/simulator/clock';
 import { isOnTickGrid } from '../../lib/simulator/tick-size';
 import { dynamicViBand, viTrigger } from '../../lib/simulator/vi';
 import { Prng } from '../fixtures/prng';
+import { at, testClock } from './test-day';
 
-/** 2026-07-24 (a Friday), KST midnight. */
-const DAY = Date.UTC(2026, 6, 23, 15, 0, 0);
-const at = (h: number, m: number, s = 0, ms = 0): number => DAY + ((h * 60 + m) * 60 + s) * 1000 + ms;
-
-/** A test day: opening call 08:30–09:00 (expected prices from 08:50), continuous to 15:20, closing call to 15:30. */
-function testSessions(t: number): SessionState {
-  const phase = (krx: KrxPhase, krxStart: number, krxEnd: number): SessionState => ({ ...ALWAYS_CONTINUOUS, krx, krxStart, krxEnd, expectedFrom: at(8, 50), nxt: 'closed' });
-  if (t < at(8, 30)) return phase('closed', 0, at(8, 30));
-  if (t < at(9, 0)) return phase('opening-auction', at(8, 30), at(9, 0));
-  if (t < at(15, 20)) return phase('continuous', at(9, 0), at(15, 20));
-  if (t < at(15, 30)) return phase('closing-auction', at(15, 20), at(15, 30));
-  return phase('closed', at(15, 30), Infinity);
-}
-const clockAt = (t: number): MarketClock => clockFor(t, testSessions(t));
+const clockAt = (t: number): MarketClock => testClock(t);
 
 function parse(trId: TrId, rec: string): KisRecord {
   const f = parseFrame(`0|${trId}|001|${rec}`);

@@ -12,7 +12,7 @@ import { marketStatusFamily } from './market-status';
 import { memberFamily } from './member';
 import { overtimeExpectedFamily, overtimeQuoteFamily, overtimeTickFamily } from './overtime';
 import { programFamily } from './program';
-import { orderNoticeFamily } from '../orders';
+import { orderNoticeFamily } from './notice';
 import { quoteFamily } from './quote';
 import { tickFamily } from './tick';
 

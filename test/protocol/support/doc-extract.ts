@@ -24,7 +24,7 @@ export interface DocExtract {
 }
 
 /** The text between a heading that starts with `start` and the next heading of the same or higher level. */
-function section(md: string, start: string): string {
+export function section(md: string, start: string): string {
   const lines = md.split('\n');
   const from = lines.findIndex((l) => l.startsWith(start));
   if (from < 0) throw new Error(`doc has no section "${start}"`);

@@ -4,21 +4,9 @@
  * primary layout's names in order. Where the doc gives a layout only in words (ELW 호가), only the
  * parts it spells out are extracted, with `null` for a position it leaves to the reader.
  */
-export type DocNames = Readonly<Record<string, readonly (string | null)[]>>;
+import { section } from './doc-extract';
 
-function section(md: string, start: string): string {
-  const lines = md.split('\n');
-  const from = lines.findIndex((l) => l.startsWith(start));
-  if (from < 0) throw new Error(`doc has no section "${start}"`);
-  const level = /^#+/.exec(start)?.[0].length ?? 0;
-  let to = from + 1;
-  while (to < lines.length) {
-    const m = /^(#+) /.exec(lines[to] ?? '');
-    if (m !== null && (m[1] ?? '').length <= level) break;
-    to++;
-  }
-  return lines.slice(from + 1, to).join('\n');
-}
+export type DocNames = Readonly<Record<string, readonly (string | null)[]>>;
 
 /** `0:\`A\`, 1:\`B\`, …` pairs of one line, from index `from`, checked to be consecutive. */
 function inline(line: string, from = 0): string[] {
