@@ -75,10 +75,8 @@ export class ElwMarket {
     this.upper = Math.max(a, b);
     this.lower = Math.min(a, b);
     this.staticRef = prevClose;
-    this.stats = (() => {
-      const st = new DayStats();
-      return { KRX: st, NXT: st, UN: st };
-    })();
+    const st = new DayStats();
+    this.stats = { KRX: st, NXT: st, UN: st };
     this.askQ = new Array<number>(BOOK_LEVELS).fill(0);
     this.bidQ = new Array<number>(BOOK_LEVELS).fill(0);
     this.lpHolding = Math.round(listing.issued * 0.8);

@@ -9,7 +9,7 @@ import { parseFrame, type DataFrame } from '../../lib/protocol/parse-frame';
 import type { KisRecord } from '../../lib/protocol/record-parser';
 import { isValidTrKey } from '../../lib/protocol/tr-keys';
 import { TR_TABLES, type TrId } from '../../lib/protocol/tr-tables';
-import { elwValue } from '../../lib/simulator/elw-pricing';
+import { ELW_RATE, elwAnalytics, elwValue } from '../../lib/simulator/elw-pricing';
 import { indexDef } from '../../lib/simulator/indices';
 import { startSimulator } from '../../lib/simulator';
 import { sessionsAt } from '../../lib/simulator/sessions';
@@ -91,6 +91,24 @@ describe('simulator ELW and ETF NAV on the wire', function () {
     assert.ok(!isEtf('005930'));
     for (const index of ['0001', '2001', '1001']) {
       assert.ok(!indexDef(index, 1).members.some(isEtf), `${index}: an ETF is no member of the index it may track`);
+    }
+  });
+
+  it('values an ELW by Black–Scholes per warrant: reference values, put–call parity, delta = dV/dS', () => {
+    const terms = { strike: 100, ratio: 1, years: 1, vol: 0.2 };
+    const call = { ...terms, right: 'call' as const }, put = { ...terms, right: 'put' as const };
+    // S = K = 100, T = 1, σ = 20 %, r = 3 %: call 9.4134, put 6.4580 (N(0.25), N(0.05)).
+    assert.ok(Math.abs(elwValue(call, 100) - 9.4134) < 0.001, String(elwValue(call, 100)));
+    assert.ok(Math.abs(elwValue(put, 100) - 6.458) < 0.001, String(elwValue(put, 100)));
+    for (const l of ELW_LISTINGS) {
+      const s = l.strike * 0.97;
+      const other = { ...l, right: l.right === 'call' ? ('put' as const) : ('call' as const) };
+      const [c, p] = l.right === 'call' ? [elwValue(l, s), elwValue(other, s)] : [elwValue(other, s), elwValue(l, s)];
+      assert.ok(Math.abs(c - p - (s - l.strike * Math.exp(-ELW_RATE * l.years)) * l.ratio) < 1e-3, `${l.code}: put–call parity`);
+      const a = elwAnalytics(l, s, elwValue(l, s));
+      const h = s * 1e-4;
+      assert.ok(Math.abs(a.delta - (elwValue(l, s + h) - elwValue(l, s - h)) / (2 * h) / l.ratio) < 1e-3, `${l.code}: delta`);
+      assert.ok(elwSnapDown(elwValue(l, l.strike)) >= 100, `${l.code}: priced well above the 5-KRW tick`);
     }
   });
 

@@ -8,9 +8,10 @@
 import type { TrTable } from '../../protocol/tr-tables';
 import type { MarketClock } from '../clock';
 import { elwMarket, type ElwMarket } from '../elw-market';
-import type { ElwAnalytics } from '../elw-pricing';
+import { elwAnalytics, type ElwAnalytics } from '../elw-pricing';
 import type { MarketModel } from '../market';
 import { BOOK_LEVELS, DayStats, newTradeSnapshot, stockProfile, sum } from '../price-process';
+import { ELW_LISTINGS } from '../universe';
 import { builderFor, compileKindBuilders, fix2, type FieldSource } from '../record-builder';
 import { EXPECTED_SOURCES, type ExpectedContext } from './expected';
 import type { Feed, TrFamily } from './family';
@@ -82,7 +83,7 @@ function tickContext(): TickContext & ElwFields & { expQty: number } {
   return {
     code: '', time: '', date: '', trade: newTradeSnapshot(), st: new DayStats(), profile: stockProfile('000000', 1),
     upper: 0, lower: 0, mkop: '20', marketCls: '2', hourCls: '0', staticRef: 0, prdySmnsVol: 1, expQty: 0,
-    a: undefined as unknown as ElwAnalytics, lpHolding: 0, lpNetSold: 0,
+    a: elwAnalytics(ELW_LISTINGS[0]!, ELW_LISTINGS[0]!.strike, ELW_LISTINGS[0]!.strike * ELW_LISTINGS[0]!.ratio), lpHolding: 0, lpNetSold: 0,
   };
 }
 
