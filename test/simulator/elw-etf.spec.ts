@@ -207,7 +207,8 @@ describe('simulator ELW and ETF NAV on the wire', function () {
       const t0 = Date.now();
       const now = (): number => from + (Date.now() - t0) * 60;
       const c = await subscribed({ hours: 'kst', seed: 42, now }, [['H0EWANC0', '57JN53'], ['H0EWANC0', '58J297'], ['H0EWCNT0', '57JN53'], ['H0EWCNT0', '58J297'], ['H0EWASP0', '57JN53']]);
-      const end = h === 8 ? Date.UTC(2026, 6, 24, 0, 0, 20) : Date.UTC(2026, 6, 24, 6, 30, 20);
+      // A simulated minute past the call (one real second) for the match to arrive, even on a busy machine.
+      const end = h === 8 ? Date.UTC(2026, 6, 24, 0, 1, 0) : Date.UTC(2026, 6, 24, 6, 31, 0);
       await until('the call and its match', () => now() > end);
       const recs = recordsOf(c);
       const dayStart = Date.UTC(2026, 6, 23, 15, 0, 0);
