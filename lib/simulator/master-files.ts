@@ -59,7 +59,14 @@ const NO_SUCH_STOCK: Feed = Object.freeze({ pace: 'interval' as const, next: () 
  */
 export function feedFor(table: TrTable, key: string, open: () => Feed): Feed {
   const stockKeyed = table.keyField === 'MKSC_SHRN_ISCD';
-  return stockKeyed && !exists(table.keyType, key) ? NO_SUCH_STOCK : open();
+  if (stockKeyed && !exists(table.keyType, key)) return NO_SUCH_STOCK;
+  try {
+    return open();
+  } catch {
+    // A family that has no listing for the key (it throws) must not take the server, or a
+    // Node-RED embedding it, down: the code then behaves like one that does not exist.
+    return NO_SUCH_STOCK;
+  }
 }
 
 /** ISO 6166 check digit: letters become two digits (A=10 … Z=35), then Luhn from the right. */

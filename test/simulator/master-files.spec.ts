@@ -9,7 +9,8 @@ import { decodeCp949 } from '../../lib/protocol/cp949';
 import { MASTER_FILES } from '../../lib/protocol/master-file';
 import { readZip } from '../../lib/protocol/zip';
 import { startSimulator } from '../../lib/simulator';
-import { isinCheckDigit, isinOf } from '../../lib/simulator/master-files';
+import { feedFor, isinCheckDigit, isinOf } from '../../lib/simulator/master-files';
+import { TR_TABLES } from '../../lib/protocol/tr-tables';
 import { krxTickSize } from '../../lib/simulator/tick-size';
 import { UNIVERSE } from '../../lib/simulator/universe';
 import type { RunningSimulator } from '../../lib/simulator/types';
@@ -94,6 +95,15 @@ describe('simulator: stock master files', function () {
     assert.equal(isinOf('005930'), 'KR7005930003');
     assert.equal(isinOf('000660'), 'KR7000660001');
     assert.equal(isinCheckDigit('US037833100'), 5); // Apple, US0378331005
+  });
+
+  it('a family that throws for a key gives a silent feed (the server keeps running), not an exception', () => {
+    const feed = feedFor(TR_TABLES.H0EWCNT0, '57JN53', () => {
+      throw new Error('no such listing');
+    });
+    assert.equal(feed.next({} as Parameters<typeof feed.next>[0]), null);
+    const real = feedFor(TR_TABLES.H0STCNT0, '005930', () => ({ pace: 'rate', next: () => 'record' }));
+    assert.equal(real.next({} as Parameters<typeof real.next>[0]), 'record');
   });
 
   it('a well-formed code outside the universe: SUBSCRIBE SUCCESS, then no data; a listed one streams', async () => {
