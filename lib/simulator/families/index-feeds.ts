@@ -260,21 +260,25 @@ class IndexView {
   }
 }
 
+/** An index feed that moves with its members' trades (체결 and 프로그램매매 share everything but the builders). */
+function tradedIndexFamily(builders: typeof TICK_BUILDERS): TrFamily {
+  return {
+    open(model: MarketModel, table: TrTable, key: string): Feed {
+      const build = builderFor(builders, table, model.layout);
+      const view = new IndexView(model, key);
+      return {
+        pace: 'rate',
+        next(clock) {
+          if (!view.step(clock)) return null;
+          view.compute(clock, lastPrice, true);
+          return build(view.c);
+        },
+      };
+    },
+  };
+}
 
-export const indexTickFamily: TrFamily = {
-  open(model: MarketModel, table: TrTable, key: string): Feed {
-    const build = builderFor(TICK_BUILDERS, table, model.layout);
-    const view = new IndexView(model, key);
-    return {
-      pace: 'rate',
-      next(clock) {
-        if (!view.step(clock)) return null;
-        view.compute(clock, lastPrice, true);
-        return build(view.c);
-      },
-    };
-  },
-};
+export const indexTickFamily: TrFamily = tradedIndexFamily(TICK_BUILDERS);
 
 /** During the KRX opening and closing calls: the index at its members' expected matches. */
 export const indexExpectedFamily: TrFamily = {
@@ -295,17 +299,4 @@ export const indexExpectedFamily: TrFamily = {
   },
 };
 
-export const indexProgramFamily: TrFamily = {
-  open(model: MarketModel, table: TrTable, key: string): Feed {
-    const build = builderFor(PROGRAM_BUILDERS, table, model.layout);
-    const view = new IndexView(model, key);
-    return {
-      pace: 'rate',
-      next(clock) {
-        if (!view.step(clock)) return null;
-        view.compute(clock, lastPrice, true);
-        return build(view.c);
-      },
-    };
-  },
-};
+export const indexProgramFamily: TrFamily = tradedIndexFamily(PROGRAM_BUILDERS);
