@@ -13,6 +13,7 @@ import type { KisRecord } from '../lib/protocol/record-parser';
 import { TR_TABLES, type TrId } from '../lib/protocol/tr-tables';
 import { CLIENT_ERROR_CODES, type RecordSink, type SessionState, type SubscriptionError, type SubscriptionHandle } from '../lib/session/types';
 import type { KisConfigNode, SessionUser } from './types';
+import { Badge } from './status';
 
 const CONFIG_NS = '@kis-nodes/node-red-kis/kis-config:';
 /** Refusals that mean "this server does not serve this TR": try the other 체결통보 TR. */
@@ -60,13 +61,15 @@ class NoticeRuntime implements RecordSink, SessionUser {
   private lostSinceAck = 0;
   private notices = 0;
   private readonly filled = new Map<string, { qty: number | null; filled: number }>();
-  private lastStatus: NodeStatus | null = null;
+
+  private readonly badge: Badge;
 
   constructor(
     private readonly RED: NodeAPI,
     readonly node: Node,
     def: NoticeDef,
   ) {
+    this.badge = new Badge(node);
     this.showAccount = def.showAccount === true || def.showAccount === 'true';
     const found = def.server ? RED.nodes.getNode(def.server) : null;
     this.config = found !== null && typeof (found as Partial<KisConfigNode>).noticeKey === 'function' ? (found as KisConfigNode) : null;
@@ -241,10 +244,7 @@ class NoticeRuntime implements RecordSink, SessionUser {
       status = this.config.statusFor(this.state, { codes: 1, exchange: 'KRX', refused: null, problem: null });
       if (this.lost > 0 && typeof status.text === 'string') status = { ...status, text: `${status.text} · ${this.t('status.lost', { n: this.lost })}` };
     }
-    const last = this.lastStatus;
-    if (last !== null && last.fill === status.fill && last.shape === status.shape && last.text === status.text) return;
-    this.lastStatus = status;
-    this.node.status(status);
+    this.badge.show(status);
   }
 
   private onClose(removed: boolean, done: () => void): void {

@@ -22,6 +22,7 @@ import type { RecordSink, SessionState, SubscriptionError, SubscriptionHandle } 
 import { parseCommand, partitionCodes } from './market-data-command';
 import { compactProjector, hasCompactPayload, type Projector } from './payload';
 import type { KisConfigNode, MarketDataDef, OutputMode, PayloadMode, SessionUser, UserFacts } from './types';
+import { Badge } from './status';
 
 export { parseCommand, partitionCodes, type SubscriptionAction, type SubscriptionCommand } from './market-data-command';
 
@@ -113,12 +114,13 @@ class MarketDataRuntime implements RecordSink, SessionUser {
   private state: SessionState = { state: 'idle' };
   private refused: UserFacts['refused'] = null;
   private problem: string | null = null;
-  private lastStatus: NodeStatus | null = null;
   /** Conflation: latest msg per code, and the one timer that flushes them. */
   private readonly pending = new Map<string, KisOutputMsg>();
   private timer: NodeJS.Timeout | null = null;
   private lastFrame: DataFrame | null = null;
   private receivedAt = 0;
+
+  private readonly badge: Badge;
 
   constructor(
     private readonly RED: NodeAPI,
@@ -126,6 +128,7 @@ class MarketDataRuntime implements RecordSink, SessionUser {
     def: MarketDataDef,
     private readonly kind: DataKind,
   ) {
+    this.badge = new Badge(node);
     this.exchange = isExchange(def.exchange) ? def.exchange : 'UN';
     this.payloadMode = def.payload === 'compact' && hasCompactPayload(kind) ? 'compact' : 'full';
     const output: OutputMode = def.output === 'conflate' ? 'conflate' : 'each';
@@ -364,10 +367,7 @@ class MarketDataRuntime implements RecordSink, SessionUser {
     const facts: UserFacts = { codes: this.codes.length, exchange: this.clockExchange(), refused: this.refused, problem: this.problem };
     const status: NodeStatus =
       this.config !== null ? this.config.statusFor(this.state, facts) : { fill: 'red', shape: 'ring', text: this.problem ?? '' };
-    const last = this.lastStatus;
-    if (last !== null && last.fill === status.fill && last.shape === status.shape && last.text === status.text) return;
-    this.lastStatus = status;
-    this.node.status(status);
+    this.badge.show(status);
   }
 
   private onClose(removed: boolean, done: () => void): void {

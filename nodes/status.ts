@@ -59,3 +59,17 @@ export function statusFor(state: SessionState, facts: UserFacts, clock: MarketCl
       return { fill: 'green', shape: 'dot', text: t(facts.codes === 1 ? 'kis-config.status.connected-one' : 'kis-config.status.connected', { n: facts.codes }) };
   }
 }
+
+/** A node's badge that is only redrawn when it changes (the status goes to every open editor). */
+export class Badge {
+  private last: NodeStatus | null = null;
+
+  constructor(private readonly node: { status(status: NodeStatus): void }) {}
+
+  show(status: NodeStatus): void {
+    const last = this.last;
+    if (last !== null && last.fill === status.fill && last.shape === status.shape && last.text === status.text) return;
+    this.last = status;
+    this.node.status(status);
+  }
+}
