@@ -8,10 +8,10 @@
  */
 import { chromium, type Browser } from 'playwright-core';
 import { startSimulator } from '../lib/simulator';
-import { KNOWN_STOCKS } from '../lib/protocol/stock-codes';
 import type { RunningSimulator } from '../lib/simulator/types';
 import { DASHBOARD_PATH, stockChartFlow, widgetFlow, type FlowNode, type SimEndpoint } from './dashboard-flows';
 import type { Benchmark, BenchReport } from './run';
+import { CODES_41 } from './e2e-common';
 import { startNodeRed, type NodeRedProcess } from '../test/helpers/node-red-process';
 
 const CODES = 41;
@@ -25,11 +25,9 @@ const WARMUP_MS = Number(process.env.KIS_BENCH_DASH_WARMUP_MS ?? 8000);
 const WINDOW_MS = Number(process.env.KIS_BENCH_DASH_WINDOW_MS ?? 20000);
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+/** Codes of the simulator's universe (a code outside it gets no data, as on KIS). */
 function codes(): string[] {
-  const known = KNOWN_STOCKS.map((s) => s.code);
-  const out = known.slice(0, CODES);
-  for (let i = 0; out.length < CODES; i++) out.push(String(100000 + i * 10).padStart(6, '0'));
-  return out;
+  return CODES_41.slice(0, CODES);
 }
 
 interface Sample {

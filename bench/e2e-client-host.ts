@@ -166,7 +166,7 @@ async function main(): Promise<void> {
    * Start Node-RED with `flows` already in its flow file and their credentials in flows_cred.json
    * (plain text: credentialSecret false), as a user's Node-RED starts.
    */
-  const startRed = async (p: { flows: Record<string, unknown>[] }): Promise<void> => {
+  const startRed = async (p: { flows: Record<string, unknown>[]; settings?: Record<string, unknown> }): Promise<void> => {
     userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kis-bench-red-'));
     const dir = userDir;
     process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
@@ -213,6 +213,7 @@ async function main(): Promise<void> {
       logging: { console: { level: process.env.KIS_BENCH_LOG_LEVEL ?? 'warn', metrics: false, audit: false } },
       editorTheme: { projects: { enabled: false } },
       telemetry: { enabled: false, updateNotification: false },
+      ...p.settings,
     };
     red.init(server, settings as never);
     await red.start();

@@ -13,20 +13,18 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { KNOWN_STOCKS } from '../lib/protocol/stock-codes';
+import { routeTr } from '../lib/protocol/route';
+import { UNIVERSE } from '../lib/simulator/universe';
 
 /** Registration limit of one KIS session (doc §6.1). */
 export const MAX_REGISTRATIONS = 41;
 
 /**
- * 41 distinct codes: the 35 well-known ones, then synthetic but valid codes (the simulator prices
- * any valid code from a hash of it).
+ * 41 distinct codes of the simulator's universe (its stock master): the well-known ones first. A
+ * code outside it gets an ack and then no data, as on KIS, so it could not carry a workload.
  */
-export const CODES_41: readonly string[] = (() => {
-  const codes = KNOWN_STOCKS.map((s) => s.code);
-  for (let n = 900_010; codes.length < MAX_REGISTRATIONS; n += 10) codes.push(String(n));
-  return codes.slice(0, MAX_REGISTRATIONS);
-})();
+export const CODES_41: readonly string[] = UNIVERSE.slice(0, MAX_REGISTRATIONS).map((s) => s.code);
+const NXT_TRADABLE: ReadonlyMap<string, boolean> = new Map(UNIVERSE.map((s) => [s.code, s.nxtTradable]));
 
 /** Which data nodes a workload deploys: every code once, as 체결 ticks, 호가 quotes, or a mix. */
 export type Workload = 'ticks' | 'quotes' | 'mix';
@@ -46,9 +44,12 @@ export function workloadNodes(workload: Workload): { kind: 'tick' | 'quote'; cod
   ];
 }
 
-/** The (TR id, code) pairs a workload registers with the default exchange (UN, 통합). */
+/**
+ * The (TR id, code) pairs a workload registers with the default exchange (UN, 통합): what the
+ * nodes register, i.e. the KRX TR for a code NXT does not trade (lib/protocol/route.ts).
+ */
 export function workloadRegistrations(workload: Workload): { trId: string; code: string }[] {
-  return workloadNodes(workload).flatMap((n) => n.codes.map((code) => ({ trId: n.kind === 'tick' ? 'H0UNCNT0' : 'H0UNASP0', code })));
+  return workloadNodes(workload).flatMap((n) => n.codes.map((code) => ({ trId: routeTr(n.kind, 'UN', code, NXT_TRADABLE.get(code)).trId, code })));
 }
 
 // ---------------------------------------------------------------------------------------------
